@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+
+HANDLE_MAX_LENGTH = 30
+BIO_MAX_LENGTH = 600
+
+handle_validator = RegexValidator(
+    r"^[a-z0-9_]{2,30}\Z",
+    "A handle has 2 to 30 characters: lowercase letters, digits and underscores.",
+)
+
+# Handles that would shadow a site path or mislead readers.
+RESERVED_HANDLES = frozenset(
+    {
+        "admin",
+        "api",
+        "accounts",
+        "static",
+        "media",
+        "explore",
+        "search",
+        "feeds",
+        "about",
+        "byline",
+        "moderation",
+        "settings",
+        "me",
+        "write",
+        "healthz",
+        "readyz",
+        "deleted",
+    }
+)
+
+
+class HandleUserManager(UserManager):
+    def get_by_natural_key(self, username: str) -> User:
+        return self.get(username__iexact=username)
+
+
+class User(AbstractUser):
+    """An account: reader, creator, moderator and operator alike. `username` is the @handle."""
+
+    username = models.CharField(
+        "handle",
+        max_length=HANDLE_MAX_LENGTH,
+        unique=True,
+        validators=[handle_validator],
+        help_text="Your address on the site: /@handle. Lowercase letters, digits and underscores.",
+        error_messages={"unique": "That handle is taken."},
+    )
+    display_name = models.CharField(max_length=80, blank=True)
+    bio = models.TextField(max_length=BIO_MAX_LENGTH, blank=True)
+    website = models.URLField(max_length=200, blank=True)
+    avatar = models.ImageField(upload_to="avatars/%Y/%m/", blank=True)
+    # A suspended account can still sign in and read, but not write anything.
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.CharField(max_length=500, blank=True)
+
+    objects = HandleUserManager()
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:profile", kwargs={"handle": self.username})
+
+    @property
+    def handle(self) -> str:
+        return self.username
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username

@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from byline.comments.models import Comment
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["pk", "story", "author", "created_at", "is_hidden", "is_deleted"]
+    list_filter = ["is_hidden", "is_deleted", "created_at"]
+    search_fields = ["body", "author__username", "story__title"]
+    raw_id_fields = ["story", "author", "parent"]

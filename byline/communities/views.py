@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from byline.communities.models import Community
+from byline.core.pagination import keyset_page
+from byline.stories.models import Story
+
+
+def community_list(request: HttpRequest) -> HttpResponse:
+    communities = Community.objects.annotate(
+        story_count=Count("stories", filter=Q(stories__status=Story.Status.PUBLISHED))
+    )
+    return render(request, "communities/community_list.html", {"communities": communities})
+
+
+def community_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    community = get_object_or_404(Community, slug=slug)
+    page = keyset_page(
+        Story.objects.published().filter(community=community).for_cards(),
+        cursor=request.GET.get("after"),
+        size=settings.PAGE_SIZE,
+    )
+    return render(
+        request, "communities/community_detail.html", {"community": community, "page": page}
+    )

@@ -1,0 +1,128 @@
+"""The cast every view test uses (STYLE.md, rule 10) and small factories.
+
+alice   a creator (author of the stories under test)
+bob     a reader
+carol   a moderator (in the Moderators group, not a superuser)
+dave    an outsider: signed in, no relation to anything
+mallory a suspended account
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from byline.accounts.models import User
+from byline.communities.models import Community
+from byline.stories.models import Story
+from byline.stories.services import story_create, story_publish, tags_from_names
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def make_user(handle: str, **fields) -> User:
+    user = User.objects.create_user(
+        username=handle,
+        email=f"{handle}@example.org",
+        password="correct horse battery staple",
+        display_name=fields.pop("display_name", handle.capitalize()),
+        **fields,
+    )
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    return user
+
+
+@pytest.fixture
+def alice(db) -> User:
+    return make_user(
+        "alice",
+        display_name="Alice Archer",
+        bio="Writes about rivers.",
+        website="https://alice.example.org/",
+    )
+
+
+@pytest.fixture
+def bob(db) -> User:
+    return make_user("bob", display_name="Bob Reader")
+
+
+@pytest.fixture
+def carol(db) -> User:
+    user = make_user("carol", display_name="Carol Moderator")
+    group, _ = Group.objects.get_or_create(name="Moderators")
+    group.permissions.add(Permission.objects.get(codename="moderate_story"))
+    user.groups.add(group)
+    return User.objects.get(pk=user.pk)  # drop the permission cache
+
+
+@pytest.fixture
+def dave(db) -> User:
+    return make_user("dave", display_name="Dave Outsider")
+
+
+@pytest.fixture
+def mallory(db) -> User:
+    return make_user("mallory", display_name="Mallory", suspended_at=timezone.now())
+
+
+@pytest.fixture
+def community(db) -> Community:
+    return Community.objects.create(name="Earth", slug="earth", description="The planet we share.")
+
+
+def make_story(author: User, *, status: str = "published", **fields) -> Story:
+    n = next(_counter)
+    tags = tags_from_names(fields.pop("tags", []))
+    published_at = fields.pop("published_at", None)
+    story = story_create(
+        author=author,
+        title=fields.pop("title", f"Story number {n}"),
+        subtitle=fields.pop("subtitle", "A subtitle"),
+        body=fields.pop("body", "Some words in a paragraph.\n\n## A section\n\nMore words."),
+        tags=tags,
+        **fields,
+    )
+    if status == "published":
+        story_publish(story=story, at=published_at or timezone.now())
+    elif status != "draft":
+        story.status = status
+        story.save(update_fields=["status"])
+    return story
+
+
+@pytest.fixture
+def story(alice, community) -> Story:
+    return make_story(
+        alice, title="The River Remembers", community=community, tags=["Nature", "Water"]
+    )
+
+
+def image_file(
+    fmt: str = "JPEG", size: tuple[int, int] = (320, 200), name: str = "photo.jpg", **save_args
+) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (40, 90, 160)).save(buffer, fmt, **save_args)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+TITLE_MAX_LENGTH = 150
+SUBTITLE_MAX_LENGTH = 250
+BODY_MAX_LENGTH = 100_000
+CAPTION_MAX_LENGTH = 300
+CREDIT_MAX_LENGTH = 200
+MAX_TAGS = 5
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=40, unique=True)
+    slug = models.SlugField(max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("stories:tag", kwargs={"slug": self.slug})
+
+
+class StoryQuerySet(models.QuerySet):
+    def published(self) -> StoryQuerySet:
+        return self.filter(status=Story.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_cards(self) -> StoryQuerySet:
+        """What a story card needs, in one query (tags are prefetched: a second one)."""
+        return self.select_related("author", "community").prefetch_related("tags")
+
+
+class Story(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "In review"
+        PUBLISHED = "published", "Published"
+        REJECTED = "rejected", "Rejected"
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stories"
+    )
+    community = models.ForeignKey(
+        "communities.Community",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stories",
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="stories")
+
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    subtitle = models.CharField(max_length=SUBTITLE_MAX_LENGTH, blank=True)
+    slug = models.SlugField(max_length=160)
+    body = models.TextField(max_length=BODY_MAX_LENGTH, blank=True, help_text="Markdown.")
+    # Rendered and sanitized from `body` on every save (never per request).
+    body_html = models.TextField(blank=True, editable=False)
+
+    hero_image = models.ImageField(
+        upload_to="heroes/%Y/%m/", blank=True, width_field="hero_width", height_field="hero_height"
+    )
+    hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_image_caption = models.CharField(max_length=CAPTION_MAX_LENGTH, blank=True)
+    hero_image_credit = models.CharField(max_length=CREDIT_MAX_LENGTH, blank=True)
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    rejection_reason = models.TextField(max_length=2000, blank=True)
+    comments_enabled = models.BooleanField(default=True)
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+    reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name_plural = "stories"
+        permissions = [("moderate_story", "Can review, approve and reject submitted stories")]
+        constraints = [
+            models.UniqueConstraint(fields=["author", "slug"], name="story_unique_slug_per_author"),
+        ]
+        indexes = [
+            # Keyset pagination of published lists: (status, published_at, id).
+            models.Index(fields=["status", "-published_at", "-id"], name="story_feed_idx"),
+            models.Index(
+                fields=["community", "status", "-published_at", "-id"], name="story_community_idx"
+            ),
+            models.Index(
+                fields=["author", "status", "-published_at", "-id"], name="story_author_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("stories:detail", kwargs={"handle": self.author.username, "slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class StorySlugRedirect(models.Model):
+    """An old /@handle/slug address that keeps pointing at the story after a rename."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="slug_redirects")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    old_slug = models.SlugField(max_length=160)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["author", "old_slug"], name="story_redirect_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_slug} -> {self.story_id}"
+
+
+class StoryRevision(models.Model):
+    """A saved state of a story's text; kept on every save so an author can go back."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="revisions")
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    subtitle = models.CharField(max_length=SUBTITLE_MAX_LENGTH, blank=True)
+    body = models.TextField(max_length=BODY_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.created_at:%Y-%m-%d %H:%M})"

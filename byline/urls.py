@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from byline.core.views import media
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    # Uploaded media from the local data folder (the scale path serves it from S3 or the proxy).
+    re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$", media, name="media"),
+    path("accounts/", include("allauth.urls")),
+    path("", include("byline.core.urls")),
+    path("", include("byline.communities.urls")),
+    path("", include("byline.insights.urls")),
+    path("", include("byline.comments.urls")),
+    path("", include("byline.social.urls")),
+    path("", include("byline.moderation.urls")),
+    path("", include("byline.discovery.urls")),
+    path("", include("byline.search.urls")),
+    path("", include("byline.stats.urls")),
+    # /@handle and /@handle/slug come last: they match any handle.
+    path("", include("byline.stories.urls")),
+    path("", include("byline.accounts.urls")),
+]
+
+handler404 = "byline.core.views.error_404"

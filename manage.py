@@ -1,0 +1,4 @@
+#!/usr/bin/env python3
+from byline.__main__ import main
+
+main()
