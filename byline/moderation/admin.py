@@ -1,0 +1,20 @@
+from django.contrib import admin
+
+from byline.moderation.models import ModerationAction
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "actor", "action", "target_repr", "reason"]
+    list_filter = ["action", "created_at"]
+    search_fields = ["target_repr", "reason", "actor__username"]
+    readonly_fields = [f.name for f in ModerationAction._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
