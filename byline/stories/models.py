@@ -81,6 +81,14 @@ class Story(models.Model):
     word_count = models.PositiveIntegerField(default=0, editable=False)
     reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
 
+    # Denormalised engagement counters, kept by the services that change them (F() updates) and
+    # by the view-count flush; `trending_score` is recomputed periodically (discovery).
+    view_count = models.PositiveBigIntegerField(default=0, editable=False)
+    like_count = models.PositiveIntegerField(default=0, editable=False)
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
+    insight_count = models.PositiveIntegerField(default=0, editable=False)
+    trending_score = models.FloatField(default=0, editable=False)
+
     objects = StoryQuerySet.as_manager()
 
     class Meta:
@@ -99,6 +107,7 @@ class Story(models.Model):
             models.Index(
                 fields=["author", "status", "-published_at", "-id"], name="story_author_idx"
             ),
+            models.Index(fields=["status", "-trending_score", "-id"], name="story_trending_idx"),
         ]
 
     def __str__(self) -> str:
