@@ -8,7 +8,10 @@ from importlib import import_module
 from django.conf import settings
 from django_tasks import task
 
+from byline.core.periodic import periodic
 
+
+@periodic(every=24 * 3600)
 @task()
 def sessions_clear_expired() -> int:
     """Delete expired sessions from the session store (database rows, for the `db` and

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from byline.core.db import pin_process_to_primary
+from byline.core.periodic import PeriodicScheduler, periodic_tasks
 
 
 class Command(BaseCommand):
@@ -31,12 +32,46 @@ class Command(BaseCommand):
             choices=settings.TASK_QUEUES,
             help="Queue to work on (repeatable; default: all).",
         )
+        parser.add_argument(
+            "--no-periodic",
+            action="store_true",
+            help="Do not enqueue periodic tasks from this worker (some other worker does).",
+        )
 
-    def handle(self, *args, burst: bool, queues: list[str] | None, verbosity: int, **options):
+    def handle(
+        self,
+        *args,
+        burst: bool,
+        queues: list[str] | None,
+        no_periodic: bool,
+        verbosity: int,
+        **options,
+    ):
         queues = queues or settings.TASK_QUEUES
+        if settings.TASKS_BACKEND not in ("rq", "database"):
+            raise CommandError(
+                "BYLINE_TASKS is 'immediate': tasks run inside the web process, so there is "
+                "nothing for a worker to do. Set BYLINE_TASKS=rq (with REDIS_URL) or "
+                "BYLINE_TASKS=database, for the web processes and the worker alike."
+            )
         # A task is often enqueued right after the write it is about: read from the primary,
         # never from a replica that may not have the row yet.
         pin_process_to_primary()
+        scheduler = None
+        if not burst and not no_periodic:
+            # Enqueues periodic tasks when due; a lock in the cache keeps it to once per interval
+            # across all workers.
+            names = ", ".join(f"{p.name} every {p.every}s" for p in periodic_tasks())
+            self.stdout.write(f"byline worker: periodic tasks: {names or 'none'}")
+            scheduler = PeriodicScheduler()
+            scheduler.start()
+        try:
+            self._work(queues=queues, burst=burst, verbosity=verbosity)
+        finally:
+            if scheduler is not None:
+                scheduler.stop()
+
+    def _work(self, *, queues: list[str], burst: bool, verbosity: int) -> None:
         if settings.TASKS_BACKEND == "rq":
             self.stdout.write(f"byline worker: rq on {', '.join(queues)}")
             call_command(
@@ -48,7 +83,7 @@ class Command(BaseCommand):
                 with_scheduler=True,
                 verbosity=verbosity,
             )
-        elif settings.TASKS_BACKEND == "database":
+        else:
             self.stdout.write(f"byline worker: database queue {', '.join(queues)}")
             call_command(
                 "db_worker",
@@ -57,10 +92,4 @@ class Command(BaseCommand):
                 startup_delay=not burst,
                 reload=False,
                 verbosity=verbosity,
-            )
-        else:
-            raise CommandError(
-                "BYLINE_TASKS is 'immediate': tasks run inside the web process, so there is "
-                "nothing for a worker to do. Set BYLINE_TASKS=rq (with REDIS_URL) or "
-                "BYLINE_TASKS=database, for the web processes and the worker alike."
             )
