@@ -2,9 +2,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from byline.core import health
 from byline.core.views import media
 
 urlpatterns = [
+    # Operations: liveness and readiness probes (docs/deploy.md).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     # Uploaded media from the local data folder (the scale path serves it from S3 or the proxy).
     re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$", media, name="media"),
@@ -24,3 +28,5 @@ urlpatterns = [
 ]
 
 handler404 = "byline.core.views.error_404"
+# A database or cache outage answers 503 with Retry-After; anything else the usual 500 page.
+handler500 = "byline.core.health.server_error"

@@ -89,6 +89,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: sees every request and the final status, including the 503 of a database outage.
+    "byline.core.middleware.RequestLogMiddleware",
+    "byline.core.middleware.PrimaryPinMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -141,11 +144,50 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 10,
     }
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env_int("BYLINE_DB_CONN_MAX_AGE", 600, minimum=0)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # PostgreSQL. Default: one persistent connection per server thread, checked before reuse so
+    # the site reconnects by itself after a database restart (see docs/deploy.md). With
+    # BYLINE_DB_POOL=on, psycopg's pool is shared by the threads of a process instead (Django
+    # requires CONN_MAX_AGE=0 then; the pool checks connections itself).
+    _pg_options = {
+        # Fail fast when the server is unreachable: visitors get the 503 page, not a hang.
+        "connect_timeout": env_int("BYLINE_DB_CONNECT_TIMEOUT", 5, minimum=1),
+        "application_name": "byline",
+    }
+    if env_bool("BYLINE_DB_POOL", False):
+        from psycopg_pool import ConnectionPool
+
+        _pg_options["pool"] = {
+            "min_size": env_int("BYLINE_DB_POOL_MIN", 2, minimum=0),
+            "max_size": env_int("BYLINE_DB_POOL_MAX", 10, minimum=1),
+            "timeout": env_int("BYLINE_DB_CONNECT_TIMEOUT", 5, minimum=1),
+            "check": ConnectionPool.check_connection,
+        }
+        _conn_max_age = 0
+    else:
+        _conn_max_age = env_int("BYLINE_DB_CONN_MAX_AGE", 600, minimum=0)
+
+    def _postgres(url: str) -> dict:
+        config = dj_database_url.parse(url)
+        if config["ENGINE"] != "django.db.backends.postgresql":
+            raise ImproperlyConfigured("DATABASE_REPLICA_URLS must be postgres:// URLs.")
+        config["OPTIONS"] = {**config.get("OPTIONS", {}), **_pg_options}
+        config["CONN_MAX_AGE"] = _conn_max_age
+        config["CONN_HEALTH_CHECKS"] = True
+        return config
+
+    DATABASES["default"] = _postgres(_database_url)
+    # Read replicas: reads go to a replica, except for a client that has just written (the
+    # router pins it to the primary for BYLINE_REPLICA_PIN_SECONDS; see byline/core/db.py).
+    for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
+        env_url("DATABASE_REPLICA_URLS", _url, schemes=("postgres", "postgresql"))
+        DATABASES[f"replica{_number}"] = {**_postgres(_url), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["byline.core.db.PrimaryReplicaRouter"]
+REPLICA_PIN_SECONDS = env_int("BYLINE_REPLICA_PIN_SECONDS", 10, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions: Redis when REDIS_URL is set, otherwise process memory + database.
+# Everything that counts or throttles (allauth's rate limits, view counters, our own limits)
+# goes through Django's cache API, so it lands in Redis on the scale path.
 REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss", "unix"))
 if REDIS_URL:
     CACHES = {
@@ -153,6 +195,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("BYLINE_CACHE_PREFIX", "byline"),
+            # Short socket timeouts: a dead Redis makes /readyz answer 503 quickly, not hang.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -166,10 +210,13 @@ else:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
-# --- Background work: Django's tasks API (django-tasks backport). In-process by default.
+# --- Background work: Django's tasks API (django-tasks backport). In-process by default;
+# BYLINE_TASKS=rq puts tasks on Redis for `byline worker` (rq), BYLINE_TASKS=database puts them
+# in the database for `byline worker` (django-tasks-db), for one machine without Redis.
 TASKS_BACKEND = env_choice("BYLINE_TASKS", "immediate", ("immediate", "database", "rq"))
 if TASKS_BACKEND == "rq" and not REDIS_URL:
     raise ImproperlyConfigured("BYLINE_TASKS=rq needs REDIS_URL to be set.")
+TASK_QUEUES = ["default"]
 TASKS = {
     "default": {
         "BACKEND": {
@@ -177,11 +224,17 @@ TASKS = {
             "database": "django_tasks_db.DatabaseBackend",
             "rq": "django_tasks_rq.RQBackend",
         }[TASKS_BACKEND],
+        "QUEUES": TASK_QUEUES,
     }
 }
-if TASKS_BACKEND == "rq":
+if REDIS_URL:
+    # Installed whenever Redis is configured, so the queue can be inspected (and tested) even
+    # while tasks still run in-process.
     INSTALLED_APPS.append("django_rq")
-    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    RQ_QUEUES = {
+        name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": env_int("BYLINE_TASK_TIMEOUT", 600, minimum=1)}
+        for name in TASK_QUEUES
+    }
 
 # --- Accounts.
 AUTH_USER_MODEL = "accounts.User"
@@ -243,6 +296,35 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 3600
 
+# --- Media storage: the data folder by default; any S3-compatible object store (AWS S3, MinIO,
+# Garage, Cloudflare R2, Backblaze B2...) through django-storages when a bucket is named.
+MEDIA_S3_BUCKET = env_str("BYLINE_MEDIA_S3_BUCKET", "")
+if MEDIA_S3_BUCKET:
+    _s3_domain = env_str("BYLINE_MEDIA_S3_CUSTOM_DOMAIN", "")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env_url("BYLINE_MEDIA_S3_ENDPOINT_URL", "", schemes=("http", "https"))
+            or None,
+            "region_name": env_str("BYLINE_MEDIA_S3_REGION", "") or None,
+            # Without keys, boto3 finds credentials itself (instance role, ~/.aws, AWS_* vars).
+            "access_key": env_str("BYLINE_MEDIA_S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("BYLINE_MEDIA_S3_SECRET_ACCESS_KEY", "") or None,
+            "location": env_str("BYLINE_MEDIA_S3_PREFIX", "media").strip("/"),
+            # Public, immutable URLs (file names are chosen by us and never reused), served by
+            # the bucket's public endpoint or the CDN named in _CUSTOM_DOMAIN.
+            "custom_domain": _s3_domain or None,
+            "querystring_auth": env_bool("BYLINE_MEDIA_S3_SIGNED_URLS", False),
+            "default_acl": env_str("BYLINE_MEDIA_S3_ACL", "") or None,
+            "file_overwrite": False,
+            "addressing_style": env_choice(
+                "BYLINE_MEDIA_S3_ADDRESSING", "auto", ("auto", "path", "virtual")
+            ),
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+
 # --- Limits.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
@@ -279,10 +361,22 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Logs: one JSON object per line (production default) or readable text (default with DEBUG).
+# byline.request gets one line per request from byline.core.middleware.RequestLogMiddleware.
+LOG_FORMAT = env_choice("BYLINE_LOG_FORMAT", "text" if DEBUG else "json", ("json", "text"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "byline.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("BYLINE_LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # The request middleware already logs every request once; granian/django.server would
+        # only repeat it.
+        "django.server": {"level": "WARNING"},
+    },
 }

@@ -1,0 +1,83 @@
+"""Request-wide middleware of the operations layer: request logs and replica pinning."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject, empty
+
+from byline.core.db import PIN_COOKIE, pinned_to_primary, replica_aliases
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+request_logger = logging.getLogger("byline.request")
+
+
+def _user_id(request: HttpRequest) -> int | None:
+    """The signed-in user's id, without loading the user just to log it."""
+    user = getattr(request, "user", None)
+    if isinstance(user, SimpleLazyObject):
+        user = None if user._wrapped is empty else user._wrapped
+    if user is None or not user.is_authenticated:
+        return None
+    return user.pk
+
+
+class RequestLogMiddleware:
+    """One log line per request: method, path (never the query string: it may hold tokens),
+    status, duration in milliseconds, user id."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        response = self.get_response(request)
+        duration_ms = round((time.perf_counter() - started) * 1000, 2)
+        fields = {
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "duration_ms": duration_ms,
+            "user_id": _user_id(request),
+        }
+        level = logging.WARNING if response.status_code >= 500 else logging.INFO
+        request_logger.log(
+            level,
+            "%s %s %s %.1fms user=%s",
+            fields["method"],
+            fields["path"],
+            fields["status"],
+            duration_ms,
+            fields["user_id"] or "-",
+            extra=fields,
+        )
+        return response
+
+
+class PrimaryPinMiddleware:
+    """Read-your-writes with replicas: an unsafe request reads from the primary, and so does the
+    same client for REPLICA_PIN_SECONDS afterwards (see byline.core.db)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not replica_aliases():
+            return self.get_response(request)
+        writes = request.method not in SAFE_METHODS
+        with pinned_to_primary(writes or PIN_COOKIE in request.COOKIES):
+            response = self.get_response(request)
+        if writes and settings.REPLICA_PIN_SECONDS:
+            response.set_cookie(
+                PIN_COOKIE,
+                "1",
+                max_age=settings.REPLICA_PIN_SECONDS,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response

@@ -1,0 +1,220 @@
+"""Fault test: the real production server (granian via `byline run`) loses its PostgreSQL
+database and gets it back, without being restarted.
+
+The app reaches PostgreSQL through a TCP proxy that this test controls, so "the database goes
+away" is real (connections reset, new ones refused) without touching the machine's PostgreSQL
+service. Runs in its own CI stage (.ci/run stage 4, BYLINE_FAULT_TEST=1); it needs PostgreSQL on
+127.0.0.1:5432 (or BYLINE_FAULT_PG, host:port).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.fault
+
+PG_HOST, PG_PORT = os.environ.get("BYLINE_FAULT_PG", "127.0.0.1:5432").rsplit(":", 1)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class TcpProxy:
+    """A TCP proxy to PostgreSQL that can cut every connection and refuse new ones (`cut`),
+    then accept them again (`restore`), on the same port."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.port = free_port()
+        self.loop = asyncio.new_event_loop()
+        self.server: asyncio.Server | None = None
+        self.writers: set[asyncio.StreamWriter] = set()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+    def _call(self, coroutine):
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=30)
+
+    async def _pipe(self, reader, writer) -> None:
+        try:
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            writer.close()
+
+    async def _handle(self, client_reader, client_writer) -> None:
+        try:
+            server_reader, server_writer = await asyncio.open_connection(*self.target)
+        except OSError:
+            client_writer.close()
+            return
+        self.writers |= {client_writer, server_writer}
+        await asyncio.gather(
+            self._pipe(client_reader, server_writer), self._pipe(server_reader, client_writer)
+        )
+        self.writers -= {client_writer, server_writer}
+
+    async def _start(self) -> None:
+        self.server = await asyncio.start_server(
+            self._handle, "127.0.0.1", self.port, reuse_address=True
+        )
+
+    async def _cut(self) -> None:
+        self.server.close()
+        for writer in list(self.writers):
+            writer.transport.abort()  # a reset, as when a database server dies
+        self.writers.clear()
+        await self.server.wait_closed()
+
+    def start(self) -> None:
+        self._call(self._start())
+
+    restore = start
+
+    def cut(self) -> None:
+        self._call(self._cut())
+
+    def stop(self) -> None:
+        if self.server is not None and self.server.is_serving():
+            self.cut()
+        self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+def get(port: int, path: str) -> tuple[int, http.client.HTTPMessage, str]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.headers, response.read().decode()
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def database():
+    import psycopg
+
+    name = f"byline_fault_{os.getpid()}"
+    admin = f"host={PG_HOST} port={PG_PORT} user=postgres dbname=postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield name
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def proxy():
+    proxy = TcpProxy((PG_HOST, int(PG_PORT)))
+    proxy.start()
+    yield proxy
+    proxy.stop()
+
+
+@pytest.fixture
+def app_server(database, proxy, tmp_path):
+    """`byline run --no-demo` (migrate, collectstatic, granian) against the proxied database."""
+    port = free_port()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("BYLINE_", "DATABASE_", "REDIS_", "DJANGO_"))
+    } | {
+        "DJANGO_SETTINGS_MODULE": "byline.settings.base",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{proxy.port}/{database}",
+        "BYLINE_DATA_DIR": str(tmp_path / "data"),
+        "BYLINE_WORKERS": "1",
+        "BYLINE_THREADS": "4",
+        "BYLINE_DB_CONNECT_TIMEOUT": "3",
+        "PORT": str(port),
+    }
+    log = (tmp_path / "server.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "byline", "run", "--no-demo"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # granian's workers share this process group
+    )
+    deadline = time.monotonic() + 180
+    while True:
+        try:
+            if get(port, "/healthz")[0] == 200:
+                break
+        except OSError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            log.close()
+            pytest.fail(f"the server did not start:\n{(tmp_path / 'server.log').read_text()}")
+        time.sleep(0.2)  # waiting for start-up, not timing anything
+    yield server, port, tmp_path / "server.log"
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+    log.close()
+
+
+def test_the_site_answers_503_while_the_database_is_down_and_recovers_by_itself(app_server, proxy):
+    server, port, log = app_server
+
+    # 1. Healthy: pages and readiness (several requests, so every server thread has a
+    #    persistent connection that the outage will break).
+    for _ in range(6):
+        assert get(port, "/")[0] == 200
+    status, _, body = get(port, "/readyz")
+    assert (status, json.loads(body)["status"]) == (200, "ok")
+
+    # 2. The database goes away.
+    proxy.cut()
+    for _ in range(6):
+        status, headers, body = get(port, "/")
+        assert status == 503
+        assert headers["Retry-After"] == "30"
+        assert "back in a moment" in body
+        assert "Traceback" not in body
+        assert "OperationalError" not in body
+    status, headers, body = get(port, "/readyz")
+    assert status == 503
+    assert json.loads(body)["reason"] == "database unreachable"
+    assert headers["Content-Type"] == "application/json"
+    # The process itself is fine: orchestrators must not restart it for a database outage.
+    assert get(port, "/healthz")[:1] == (200,)
+
+    # 3. The database is back: the same server process serves pages again.
+    proxy.restore()
+    for _ in range(6):
+        assert get(port, "/")[0] == 200
+    status, _, body = get(port, "/readyz")
+    assert (status, json.loads(body)["status"]) == (200, "ok")
+    assert server.poll() is None  # never restarted
+
+    # Every request was logged as one JSON line, the outage included.
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    requests = [line for line in lines if line.get("logger") == "byline.request"]
+    assert [line["status"] for line in requests if line["path"] == "/"] == [200] * 6 + [503] * 6 + [
+        200
+    ] * 6
+    assert all({"method", "duration_ms", "user_id"} <= set(line) for line in requests)
+    assert Path(log).exists()
