@@ -329,6 +329,7 @@ class PageCacheMiddleware:
             response.status_code != 200
             or response.streaming
             or response.cookies
+            or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # the page holds a CSRF token
             or request.user.is_authenticated
             or not request_is_anonymous(request.META)
         ):

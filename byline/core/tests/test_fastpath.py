@@ -305,3 +305,22 @@ def test_the_store_stays_within_its_memory_bound(alice, settings):
     assert len(store) == 4
     assert store.get((False, "/p/9")) is not None
     assert store.get((False, "/p/0")) is None
+
+
+def test_a_page_carrying_a_csrf_token_is_never_stored(story, rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+
+    request = rf.get(story.get_absolute_url(), HTTP_COOKIE="csrftoken=" + "a" * 32)
+    request.user = AnonymousUser()
+    request.META["CSRF_COOKIE"] = "a" * 32
+    ticket = pagecache.cacheable_for(request, story)
+    assert ticket is not None
+
+    def view(request):
+        return pagecache.mark(HttpResponse(f"<form>{get_token(request)}</form>"), ticket)
+
+    response = pagecache.PageCacheMiddleware(view)(request)
+    assert len(pagecache.store) == 0
+    assert "no-store" in response["Cache-Control"]
