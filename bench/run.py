@@ -148,7 +148,8 @@ class Run:
     p50_ms: float
     p99_ms: float
     requests: int
-    errors: int
+    errors: int  # non-2xx/3xx answers (a "database is locked" would be a 500)
+    socket_errors: str = ""  # connect/read/write/timeout, as wrk counts them
 
 
 def _ms(text: str) -> float:
@@ -201,6 +202,10 @@ class Result:
     @property
     def errors(self) -> int:
         return sum(r.errors for r in self.runs)
+
+    @property
+    def notes(self) -> str:
+        return "; ".join([self.note] + [r.socket_errors for r in self.runs if r.socket_errors])
 
 
 def fetch(url: str, headers: dict | None = None) -> tuple[int, bytes, dict]:
@@ -470,7 +475,7 @@ def report(sizes: list[dict]) -> str:
             f"## {data['stories']:,} stories, {data['comments']:,} comments "
             f"(generated in {data['generation_s']:.0f} s)",
             "",
-            "| target | req/s (median) | p50 ms | p99 ms | share of nginx | errors | note |",
+            "| target | req/s (median) | p50 ms | p99 ms | share of nginx | non-2xx | note |",
             "|---|---:|---:|---:|---:|---:|---|",
         ]
         for result in data["results"]:
@@ -480,7 +485,7 @@ def report(sizes: list[dict]) -> str:
                 continue
             lines.append(
                 f"| {result.name} | {result.rps:,.0f} | {result.p50:.2f} | {result.p99:.2f} | "
-                f"{share} | {result.errors} | {result.note} |"
+                f"{share} | {result.errors} | {result.notes.strip('; ')} |"
             )
         signed = data["results"][2]
         writes = [r for r in data["results"] if r.name.startswith("write") and r.runs]

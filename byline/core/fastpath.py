@@ -30,6 +30,9 @@ class FastPath:
         from byline.stats.services import view_record
 
         self._view_record = view_record
+        self._store = pagecache.store
+        self._anonymous = pagecache.request_is_anonymous
+        self._key = pagecache.request_key
 
     def _host_allowed(self, environ) -> bool:
         host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
@@ -49,10 +52,10 @@ class FastPath:
         if (
             (method != "GET" and method != "HEAD")
             or environ.get("QUERY_STRING")
-            or not pagecache.request_is_anonymous(environ)
+            or not self._anonymous(environ)
         ):
             return self.application(environ, start_response)
-        page = pagecache.store.get(pagecache.request_key(environ))
+        page = self._store.get(self._key(environ))
         if page is None or not self._host_allowed(environ):
             return self.application(environ, start_response)
         if method == "GET":

@@ -77,20 +77,29 @@ class FileVersions:
         self.folder = str(folder)
         os.makedirs(self.folder, exist_ok=True)
         self.check_every = 0.0
+        self._all = f"{self.folder}/all"
+        self._all_stamp: tuple[int, int] = (0, 0)
+        self._all_checked = -1.0
 
-    def _stamp(self, name: str) -> tuple[int, int]:
+    @staticmethod
+    def _name(story_id: int) -> str:
+        return f"{story_id % 256:02x}/{story_id}"  # no folder of a million files
+
+    @staticmethod
+    def _stamp(path: str) -> tuple[int, int]:
         try:
-            st = os.stat(os.path.join(self.folder, name))
+            st = os.stat(path)
         except FileNotFoundError:
             return (0, 0)
         return (st.st_ino, st.st_mtime_ns)
 
-    @staticmethod
-    def _name(story_id: int) -> str:
-        return os.path.join(f"{story_id % 256:02x}", str(story_id))  # no folder of a million files
-
     def current(self, story_id: int) -> tuple:
-        return (*self._stamp("all"), *self._stamp(self._name(story_id)))
+        # One stat() per request sees a story's change at once from every worker; site-wide
+        # changes (a community renamed, a footer page) are rare and re-checked once a second.
+        now = time.monotonic()
+        if now - self._all_checked >= 1.0:
+            self._all_stamp, self._all_checked = self._stamp(self._all), now
+        return (*self._all_stamp, *self._stamp(f"{self.folder}/{story_id % 256:02x}/{story_id}"))
 
     def _replace(self, name: str) -> None:
         # A new inode on every bump: two bumps in the same nanosecond still differ.
@@ -106,6 +115,7 @@ class FileVersions:
 
     def bump_all(self) -> None:
         self._replace("all")
+        self._all_checked = -1.0
 
 
 class RedisVersions:

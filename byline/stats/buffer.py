@@ -37,6 +37,14 @@ class LocalViewBuffer:
         with self._lock:
             self._counts.update(counts)
 
+    def record(self, story_id: int) -> None:
+        """One view: the buffer is process memory already, so it is its own tally."""
+        with self._lock:
+            self._counts[story_id] += 1
+
+    def push(self) -> None:
+        pass
+
     def drain(self) -> dict[int, int]:
         with self._lock:
             counts, self._counts = self._counts, Counter()
@@ -135,9 +143,11 @@ def make_buffer():
 
 
 buffer = make_buffer()
-# Locally the tally and the buffer are both process memory: push at once. With Redis, batch
-# the round trip (BYLINE_VIEW_PUSH_SECONDS, default 1 s).
-tally = ViewTally(buffer, settings.VIEW_PUSH_SECONDS if settings.REDIS_URL else 0)
+# Locally the buffer is process memory and serves as the tally. With Redis, a per-process tally
+# batches the round trip (BYLINE_VIEW_PUSH_SECONDS, default 1 s).
+tally = (
+    ViewTally(buffer, settings.VIEW_PUSH_SECONDS) if isinstance(buffer, RedisViewBuffer) else buffer
+)
 
 
 @atexit.register

@@ -17,6 +17,7 @@ from byline.stories.models import Story
 logger = logging.getLogger(__name__)
 _CHUNK = 500
 _last_schedule_check = time.monotonic()
+_FLUSH_SECONDS = settings.VIEW_FLUSH_SECONDS
 
 
 def view_record(*, story_id: int) -> None:
@@ -33,11 +34,11 @@ def _maybe_schedule_flush() -> None:
     """
     global _last_schedule_check
     now = time.monotonic()
-    if now - _last_schedule_check < settings.VIEW_FLUSH_SECONDS:
+    if now - _last_schedule_check < _FLUSH_SECONDS:
         return
     _last_schedule_check = now
     try:
-        if cache.add("stats:view-flush-scheduled", 1, settings.VIEW_FLUSH_SECONDS):
+        if cache.add("stats:view-flush-scheduled", 1, _FLUSH_SECONDS):
             from byline.stats.tasks import flush_view_counts
 
             flush_view_counts.enqueue()
