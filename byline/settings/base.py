@@ -380,3 +380,14 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
     },
 }
+
+# --- Performance (issue 8): full-page cache for anonymous story pages, answered before Django by
+# byline.core.fastpath (wrapped around the WSGI application), and buffered page-view counting.
+MIDDLEWARE.insert(0, "byline.core.pagecache.PageCacheMiddleware")  # first: sees final headers
+PAGE_CACHE = env_bool("BYLINE_PAGE_CACHE", True)
+PAGE_CACHE_TTL = env_int("BYLINE_PAGE_CACHE_TTL", 3600, minimum=1)
+PAGE_CACHE_MB = env_int("BYLINE_PAGE_CACHE_MB", 32, minimum=1)
+PAGE_CACHE_CHECK_SECONDS = env_int("BYLINE_PAGE_CACHE_CHECK_SECONDS", 1, minimum=0)
+PAGE_MAX_AGE = env_int("BYLINE_PAGE_MAX_AGE", 60, minimum=0)
+VIEW_PUSH_SECONDS = env_int("BYLINE_VIEW_PUSH_SECONDS", 1, minimum=0)
+VIEW_FLUSH_SECONDS = env_int("BYLINE_VIEW_FLUSH_SECONDS", 60, minimum=1)

@@ -2,9 +2,11 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from byline.core import pagecache
 from byline.core.pagination import keyset_page
 from byline.insights.labels import HOW_IT_WORKS
 from byline.insights.selectors import insights_summary
+from byline.stats.services import view_record
 from byline.stories.models import Story, Tag
 from byline.stories.selectors import story_get_for_reader
 
@@ -47,6 +49,11 @@ def story_detail(request: HttpRequest, handle: str, slug: str) -> HttpResponse:
     story = story_get_for_reader(handle=handle, slug=slug, viewer=request.user)
     if story.moved:
         return redirect(story, permanent=True)
+    # Read before rendering: see pagecache.cacheable_for. Anonymous pages are served from the
+    # fast path afterwards, which counts their views itself.
+    cache_ticket = pagecache.cacheable_for(request, story)
+    if story.is_published and request.method == "GET" and story.author_id != request.user.pk:
+        view_record(story_id=story.pk)
     context = {
         "story": story,
         "story_json_ld": story_json_ld(story),
@@ -56,7 +63,7 @@ def story_detail(request: HttpRequest, handle: str, slug: str) -> HttpResponse:
         .select_related("author")
         .order_by("created_at", "id")[:200],
     }
-    return render(request, "stories/story_detail.html", context)
+    return pagecache.mark(render(request, "stories/story_detail.html", context), cache_ticket)
 
 
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -1,0 +1,46 @@
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+
+from byline.comments.models import Comment
+from byline.stories.models import Story
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_it_generates_consistent_data_and_the_showcase_story(client):
+    call_command("bench-data", stories=60, comments=200, stdout=None)
+    assert Story.objects.count() == 60
+    assert Comment.objects.count() == 200 + 40  # the showcase story has its own 40
+    for story in Story.objects.annotate(n=Count("comments")):
+        assert story.comment_count == story.n
+    assert Story.objects.published().count() >= 55
+    response = client.get("/@bench_showcase/the-benchmark-story")
+    assert response.status_code == 200
+    assert "The Benchmark Story" in response.content.decode()
+    any_story = Story.objects.published().exclude(author__username="bench_showcase").first()
+    assert client.get(any_story.get_absolute_url()).status_code == 200
+    call_command("bench-data", stories=60, comments=200)  # already there: adds nothing
+    assert Story.objects.count() == 60
+
+
+def test_it_refuses_a_database_with_real_accounts(alice):
+    with pytest.raises(CommandError, match="accounts bench-data did not create"):
+        call_command("bench-data", stories=10)
+    assert Story.objects.count() == 0
+
+
+def test_a_bench_session_signs_the_reader_in(client):
+    call_command("bench-data", stories=5, comments=5)
+    from io import StringIO
+
+    out = StringIO()
+    call_command("bench-data", info=True, stdout=out)
+    info = json.loads(out.getvalue())
+    client.cookies["sessionid"] = info["session"]
+    assert client.get(info["tag"]).status_code == 200
+    assert client.get(info["community"]).status_code == 200
+    response = client.get(info["story"])
+    assert "Bench Reader" in response.content.decode()

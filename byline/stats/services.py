@@ -1,0 +1,74 @@
+"""Writes for reading statistics."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, transaction
+from django.db.models import F
+
+from byline.stats import buffer as view_buffer
+from byline.stories.models import Story
+
+logger = logging.getLogger(__name__)
+_CHUNK = 500
+_last_schedule_check = time.monotonic()
+_FLUSH_SECONDS = settings.VIEW_FLUSH_SECONDS
+
+
+def view_record(*, story_id: int) -> None:
+    """Count one page view: a dict increment now, a database write at the next flush."""
+    view_buffer.tally.record(story_id)
+    _maybe_schedule_flush()
+
+
+def _maybe_schedule_flush() -> None:
+    """Enqueue the flush task once per BYLINE_VIEW_FLUSH_SECONDS (one process wins per period).
+
+    This is the periodic trigger for the embedded set-up, which has no scheduler; on the scale
+    path `byline flush_views` from cron (or an rq-scheduler job) does the same.
+    """
+    global _last_schedule_check
+    now = time.monotonic()
+    if now - _last_schedule_check < _FLUSH_SECONDS:
+        return
+    _last_schedule_check = now
+    try:
+        if cache.add("stats:view-flush-scheduled", 1, _FLUSH_SECONDS):
+            from byline.stats.tasks import flush_view_counts
+
+            flush_view_counts.enqueue()
+    except Exception:
+        # Counting must never break a page; the views stay buffered for the next attempt.
+        logger.exception("Could not schedule the view-count flush")
+
+
+def view_counts_flush() -> int:
+    """Move buffered views into Story.view_count; returns how many views were written.
+
+    Stories that received the same number of views are updated in one statement, so a flush of
+    thousands of stories costs a handful of queries. On a database error the drained counts go
+    back into the buffer: no view is lost.
+    """
+    view_buffer.tally.push()
+    counts = view_buffer.buffer.drain()
+    if not counts:
+        return 0
+    by_count: dict[int, list[int]] = defaultdict(list)
+    for story_id, n in counts.items():
+        by_count[n].append(story_id)
+    try:
+        with transaction.atomic():
+            for n, ids in by_count.items():
+                for start in range(0, len(ids), _CHUNK):
+                    Story.objects.filter(pk__in=ids[start : start + _CHUNK]).update(
+                        view_count=F("view_count") + n
+                    )
+    except DatabaseError:
+        view_buffer.buffer.add(counts)
+        raise
+    return sum(counts.values())
