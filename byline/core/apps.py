@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "byline.core"
     label = "core"
+
+    def ready(self) -> None:
+        from byline.core.renditions import connect_receivers
+
+        connect_receivers()
