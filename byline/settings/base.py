@@ -316,3 +316,4 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int(
     "BYLINE_TRUSTED_PROXY_COUNT", 1 if SECURE_PROXY_SSL_HEADER else 0, minimum=0, maximum=5
 )
 IMAGE_MAX_FRAMES = env_int("BYLINE_IMAGE_MAX_FRAMES", 300, minimum=1)
+MIDDLEWARE.append("byline.accounts.middleware.SiteContextMiddleware")
