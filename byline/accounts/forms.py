@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,6 +14,16 @@ DISPLAY_NAME_MAX_LENGTH = User._meta.get_field("display_name").max_length
 WEBSITE_MAX_LENGTH = User._meta.get_field("website").max_length
 
 HANDLE_HELP = "Your address: /@handle. 2 to 30 lowercase letters, digits or underscores."
+
+
+class LoginForm(AllauthLoginForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Handle or e-mail"
+        self.fields["login"].widget.attrs.update({"autocapitalize": "none", "spellcheck": "false"})
+        self.fields["remember"].label = "Keep me signed in on this device"
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
 
 
 class SignupForm(AllauthSignupForm):

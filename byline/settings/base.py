@@ -290,7 +290,10 @@ LOGGING = {
 # --- Accounts and images (byline.accounts, byline.core.images): sign-up rules, throttling,
 # e-mail links built from BYLINE_SITE_URL, re-authentication before sensitive changes.
 ACCOUNT_ADAPTER = "byline.accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "byline.accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "login": "byline.accounts.forms.LoginForm",
+    "signup": "byline.accounts.forms.SignupForm",
+}
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_CHANGE_EMAIL = True  # one address per account; a new one replaces it once verified
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
