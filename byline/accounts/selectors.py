@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import Http404
 
-from byline.accounts.models import HandleRedirect, User
+from byline.accounts.models import DELETED_HANDLE, HandleRedirect, User
 
 
 def user_get_by_handle(*, handle: str) -> User:
@@ -11,7 +12,9 @@ def user_get_by_handle(*, handle: str) -> User:
     The returned user's `username` differs from `handle` when the caller should redirect.
     Raises Http404 when nobody (active) answers to it.
     """
-    user = User.objects.filter(username__iexact=handle, is_active=True).first()
+    # The "Deleted account" sentinel cannot sign in, but its page lists the stories kept under it.
+    answering = Q(is_active=True) | Q(username=DELETED_HANDLE)
+    user = User.objects.filter(answering, username__iexact=handle).first()
     if user is None:
         moved = (
             HandleRedirect.objects.filter(old_handle=handle.lower(), user__is_active=True)

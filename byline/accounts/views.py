@@ -83,7 +83,7 @@ def settings_profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@reauthentication_required(allow_get=True)
+@reauthentication_required  # asked before the form is shown, so nothing typed is lost
 @require_http_methods(["GET", "POST"])
 def settings_delete(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None, user=request.user)

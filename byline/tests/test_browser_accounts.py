@@ -81,3 +81,35 @@ def test_a_new_person_signs_up_verifies_and_sets_up_a_profile(
     page.wait_for_url("**/")
     assert page.get_by_role("link", name="Sign in").is_visible()
     assert page.errors == []
+
+
+@pytest.mark.parametrize(("label", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
+def test_account_pages_render_in_the_settings_layout(page_factory, alice, label, viewport):
+    page = page_factory(viewport)
+    page.goto("/accounts/login/")
+    page.get_by_label("Handle or e-mail").fill("alice@example.org")
+    page.get_by_label("Password", exact=True).fill("correct horse battery staple")
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(lambda url: "/accounts/" not in url)
+    for path, heading, name in [
+        ("/accounts/email/", "Account & e-mail", "email"),
+        ("/accounts/password/change/", "Change Password", "password"),
+        ("/settings/delete/", "Delete your account", "delete"),
+    ]:
+        page.goto(path)
+        if "/reauthenticate/" in page.url:
+            screenshot(page, f"accounts-reauthenticate-{label}")
+            page.get_by_label("Password").fill("correct horse battery staple")
+            page.get_by_role("button", name="Confirm").click()
+            page.wait_for_url(f"**{path}")
+        assert page.get_by_role("heading", level=1).inner_text() == heading
+        assert page.get_by_role("navigation", name="Settings").is_visible()
+        assert no_sideways_scroll(page)
+        screenshot(page, f"accounts-{name}-{label}")
+    # A wrong handle on the delete form keeps the account and says why.
+    page.get_by_label("Type your handle to confirm").fill("bob")
+    page.get_by_text("Keep them, under").click()
+    page.get_by_role("button", name="Delete my account").click()
+    assert page.get_by_text("That is not your handle").is_visible()
+    screenshot(page, f"accounts-delete-error-{label}")
+    assert page.errors == []

@@ -42,6 +42,9 @@ def alices_work(alice, bob, community):
 
 def test_the_page_asks_to_type_the_handle_and_to_choose(client, alice):
     sign_in(client, alice)
+    response = client.get(URL)
+    assert reverse("account_reauthenticate") in response.url  # the password first
+    reauthenticate(client)
     html = client.get(URL).content.decode()
     assert "Type your handle to confirm" in html
     assert 'value="keep"' in html
@@ -118,6 +121,9 @@ def test_keeping_stories_moves_published_work_to_the_deleted_account(
     assert "_auth_user_id" not in client.session
     assert other_device.get("/settings/profile/").status_code == 302
     assert client.get("/@alice").status_code == 404
+    deleted_page = client.get("/@deleted")
+    assert deleted_page.status_code == 200
+    assert "Kept Story" in deleted_page.content.decode()
 
 
 def test_removing_stories_takes_everything_but_keeps_other_peoples_replies(

@@ -308,3 +308,24 @@ def test_only_the_owner_sees_the_edit_link(client, alice, bob):
     assert "Edit profile" not in client.get("/@alice").content.decode()
     client.force_login(bob)
     assert "Edit profile" not in client.get("/@alice").content.decode()
+
+
+def test_the_profile_lists_stories_in_a_fixed_number_of_queries(
+    client, alice, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(8):
+            make_story(alice, title=f"Story {n}", hero_image=image_file(size=(900, 500)))
+        alice.avatar.save("a.jpg", image_file(size=(200, 200)), save=True)
+    client.get("/@alice")  # warm the footer cache
+    with django_assert_max_num_queries(6):
+        html = client.get("/@alice").content.decode()
+    assert html.count('class="card"') == 8
+    assert "srcset" in html
+
+
+def test_an_unknown_or_deactivated_profile_is_404(client, alice):
+    assert client.get("/@nobody").status_code == 404
+    alice.is_active = False
+    alice.save(update_fields=["is_active"])
+    assert client.get("/@alice").status_code == 404
