@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 HANDLE_MAX_LENGTH = 30
 BIO_MAX_LENGTH = 600
@@ -33,8 +34,30 @@ RESERVED_HANDLES = frozenset(
         "healthz",
         "readyz",
         "deleted",
+        "signup",
+        "login",
+        "logout",
+        "tags",
+        "communities",
+        "notifications",
+        "help",
+        "support",
+        "privacy",
+        "terms",
+        "contact",
+        "staff",
+        "root",
+        "system",
+        "moderator",
+        "null",
+        "none",
+        "anonymous",
     }
 )
+
+# The one account that keeps the published stories of people who deleted theirs.
+DELETED_HANDLE = "deleted"
+DELETED_DISPLAY_NAME = "Deleted account"
 
 
 class HandleUserManager(UserManager):
@@ -83,3 +106,24 @@ class User(AbstractUser):
     @property
     def name(self) -> str:
         return self.display_name or self.username
+
+
+class HandleRedirect(models.Model):
+    """A handle someone used before: /@old and /@old/slug keep pointing at them.
+
+    An old handle stays reserved for the person who gave it up, so that links shared under it
+    can never start pointing at someone else.
+    """
+
+    old_handle = models.CharField(max_length=HANDLE_MAX_LENGTH, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="handle_redirects")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"@{self.old_handle} -> @{self.user.username}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:profile", kwargs={"handle": self.old_handle})

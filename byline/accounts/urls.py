@@ -4,5 +4,8 @@ from byline.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
+    path("settings/", views.settings_index, name="settings"),
+    path("settings/profile/", views.settings_profile, name="settings_profile"),
+    path("settings/delete/", views.settings_delete, name="settings_delete"),
     path("@<str:handle>", views.profile, name="profile"),
 ]

@@ -1,14 +1,25 @@
-from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from __future__ import annotations
 
-from byline.accounts.models import User
+from allauth.account.decorators import reauthentication_required
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from byline.accounts.forms import DeleteAccountForm, ProfileForm
+from byline.accounts.policies import can_edit_profile
+from byline.accounts.selectors import user_get_by_handle
+from byline.accounts.services import user_delete, user_update_profile
 from byline.core.pagination import keyset_page
 from byline.stories.models import Story
 
 
 def profile(request: HttpRequest, handle: str) -> HttpResponse:
-    creator = get_object_or_404(User, username__iexact=handle, is_active=True)
+    creator = user_get_by_handle(handle=handle)
     if creator.username != handle:
         return redirect(creator, permanent=True)
     page = keyset_page(
@@ -16,4 +27,70 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
         cursor=request.GET.get("after"),
         size=settings.PAGE_SIZE,
     )
-    return render(request, "accounts/user_detail.html", {"creator": creator, "page": page})
+    context = {
+        "creator": creator,
+        "page": page,
+        "can_edit": can_edit_profile(request.user, creator),
+    }
+    return render(request, "accounts/user_detail.html", context)
+
+
+@login_required
+def settings_index(request: HttpRequest) -> HttpResponse:
+    return redirect("accounts:settings_profile")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not can_edit_profile(user, user) or user.is_suspended:
+        raise PermissionDenied("A suspended account cannot change its profile.")
+    form = ProfileForm(request.POST or None, request.FILES or None, user=user)
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_update_profile(
+                user=user,
+                display_name=form.cleaned_data["display_name"],
+                handle=form.cleaned_data["handle"],
+                bio=form.cleaned_data["bio"],
+                website=form.cleaned_data["website"],
+                avatar=form.cleaned_data["avatar"],
+                remove_avatar=form.cleaned_data["remove_avatar"],
+            )
+        except ValidationError as error:
+            user.refresh_from_db()
+            form.add_error(None, error)
+        else:
+            if not request.htmx:
+                messages.success(request, "Your profile is saved.")
+                return redirect("accounts:settings_profile")
+            saved = True
+            form = ProfileForm(user=user)
+    template = "accounts/settings_profile.html" + ("#profile-form" if request.htmx else "")
+    context = {
+        "form": form,
+        "saved": saved,
+        "image_limits": {
+            "megabytes": settings.IMAGE_MAX_BYTES // (1024 * 1024),
+            "megapixels": settings.IMAGE_MAX_PIXELS // 1_000_000,
+        },
+    }
+    # htmx swaps only 2xx answers, so the partial with its error messages comes back as 200.
+    status = 400 if form.errors and not request.htmx else 200
+    return render(request, template, context, status=status)
+
+
+@login_required
+@reauthentication_required  # asked before the form is shown, so nothing typed is lost
+@require_http_methods(["GET", "POST"])
+def settings_delete(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user_delete(user=request.user, keep_stories=form.cleaned_data["stories"] == form.KEEP)
+        logout(request)
+        messages.success(request, "Your account is deleted. Thank you for having been here.")
+        return redirect("core:home")
+    status = 400 if form.errors else 200
+    return render(request, "accounts/settings_delete.html", {"form": form}, status=status)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from byline.core.models import StaticPage
+from byline.core.models import ImageRendition, StaticPage
 
 
 @admin.register(StaticPage)
@@ -9,3 +9,19 @@ class StaticPageAdmin(admin.ModelAdmin):
     list_editable = ["in_footer", "footer_order"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(ImageRendition)
+class ImageRenditionAdmin(admin.ModelAdmin):
+    """Read-only: renditions are made by the background task, never by hand."""
+
+    list_display = ["source_name", "format", "width", "height", "storage_name", "created_at"]
+    list_filter = ["format", "width"]
+    search_fields = ["source_name", "storage_name"]
+    readonly_fields = [f.name for f in ImageRendition._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

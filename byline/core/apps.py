@@ -9,3 +9,6 @@ class CoreConfig(AppConfig):
         from byline.core import invalidation
 
         invalidation.connect()
+        from byline.core.renditions import connect_receivers
+
+        connect_receivers()

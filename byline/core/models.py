@@ -29,3 +29,42 @@ class StaticPage(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("core:page", kwargs={"slug": self.slug})
+
+
+class ImageRendition(models.Model):
+    """One resized copy of a stored image (a width in one format), made by a background task.
+
+    Templates build `srcset` from these rows alone, without touching the storage.
+    """
+
+    class Format(models.TextChoices):
+        WEBP = "webp", "WebP"
+        JPEG = "jpeg", "JPEG"
+        PNG = "png", "PNG"
+
+    source_name = models.CharField(max_length=255, db_index=True)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    format = models.CharField(max_length=4, choices=Format.choices)
+    storage_name = models.CharField(max_length=255, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["source_name", "format", "width"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_name", "format", "width"], name="rendition_unique_size"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_name} {self.width}w {self.format}"
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+    @property
+    def url(self) -> str:
+        from django.core.files.storage import default_storage
+
+        return default_storage.url(self.storage_name)

@@ -391,3 +391,38 @@ PAGE_CACHE_CHECK_SECONDS = env_int("BYLINE_PAGE_CACHE_CHECK_SECONDS", 1, minimum
 PAGE_MAX_AGE = env_int("BYLINE_PAGE_MAX_AGE", 60, minimum=0)
 VIEW_PUSH_SECONDS = env_int("BYLINE_VIEW_PUSH_SECONDS", 1, minimum=0)
 VIEW_FLUSH_SECONDS = env_int("BYLINE_VIEW_FLUSH_SECONDS", 60, minimum=1)
+# --- Accounts and images (byline.accounts, byline.core.images): sign-up rules, throttling,
+# e-mail links built from BYLINE_SITE_URL, re-authentication before sensitive changes.
+ACCOUNT_ADAPTER = "byline.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "byline.accounts.forms.LoginForm",
+    "signup": "byline.accounts.forms.SignupForm",
+}
+ACCOUNT_PRESERVE_USERNAME_CASING = False
+ACCOUNT_CHANGE_EMAIL = True  # one address per account; a new one replaces it once verified
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# Sensitive changes need the password itself, not a code mailed to a possibly lost mailbox.
+ACCOUNT_REAUTHENTICATION_METHODS = ("password",)
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# Rates are "count/period/scope" (allauth); a short window slows a burst down, a long one then
+# refuses the address for a while. Kept in the cache: Redis when REDIS_URL is set.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": env_str("BYLINE_LOGIN_FAILED_RATE", "5/m/ip,20/h/ip,5/5m/key"),
+    "signup": env_str("BYLINE_SIGNUP_RATE", "3/m/ip,10/h/ip"),
+    "reset_password": "5/m/ip,20/h/ip,3/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "confirm_email": "1/3m/key",
+    "reauthenticate": "10/m/user",
+}
+# How many reverse proxies add themselves to X-Forwarded-For (for the client address).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int(
+    "BYLINE_TRUSTED_PROXY_COUNT", 1 if SECURE_PROXY_SSL_HEADER else 0, minimum=0, maximum=5
+)
+IMAGE_MAX_FRAMES = env_int("BYLINE_IMAGE_MAX_FRAMES", 300, minimum=1)
+MIDDLEWARE.append("byline.accounts.middleware.SiteContextMiddleware")

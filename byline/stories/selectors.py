@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.http import Http404
 
-from byline.accounts.models import User
+from byline.accounts.models import HandleRedirect, User
 from byline.stories.models import Story, StorySlugRedirect
 from byline.stories.policies import can_view_story
 
@@ -27,8 +27,18 @@ def story_get_for_reader(*, handle: str, slug: str, viewer: User | None) -> Stor
             .first()
         )
         if redirect is None:
-            raise Http404("No such story.")
-        story = queryset.get(pk=redirect.story_id)
+            # An old handle (the author renamed themselves): look under the current one.
+            owner = HandleRedirect.objects.filter(old_handle=handle.lower()).first()
+            if owner is None:
+                raise Http404("No such story.")
+            story = (
+                queryset.filter(author_id=owner.user_id, slug=slug).first()
+                or queryset.filter(author_id=owner.user_id, slug_redirects__old_slug=slug).first()
+            )
+            if story is None:
+                raise Http404("No such story.")
+        else:
+            story = queryset.get(pk=redirect.story_id)
         moved = True
     if not can_view_story(viewer, story):
         raise Http404("No such story.")

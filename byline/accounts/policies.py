@@ -1,0 +1,38 @@
+"""Who may do what with accounts, and which handles may be taken. Pure predicates."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+
+from byline.accounts.models import RESERVED_HANDLES, handle_validator
+
+if TYPE_CHECKING:
+    from byline.accounts.models import User
+
+
+def handle_problem(handle: str, *, check_taken: bool = True, user: User | None = None) -> str:
+    """Why `handle` cannot be used (by `user`, if given), or "" when it can."""
+    try:
+        handle_validator(handle)
+    except ValidationError as error:
+        return error.messages[0]
+    if handle in RESERVED_HANDLES:
+        return "That handle is reserved. Please choose another."
+    if check_taken:
+        from byline.accounts.models import HandleRedirect, User
+
+        others = User.objects.exclude(pk=user.pk) if user else User.objects.all()
+        if others.filter(username__iexact=handle).exists():
+            return "That handle is taken."
+        old = HandleRedirect.objects.filter(old_handle=handle)
+        if user:
+            old = old.exclude(user=user)
+        if old.exists():
+            return "That handle is taken."
+    return ""
+
+
+def can_edit_profile(user: User | None, profile: User) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.pk == profile.pk)

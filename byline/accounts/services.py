@@ -1,0 +1,116 @@
+"""Writes to accounts: profile changes and account deletion."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+
+from byline.accounts.models import DELETED_DISPLAY_NAME, DELETED_HANDLE, HandleRedirect, User
+from byline.core.images import CleanImage
+
+
+def _delete_files_on_commit(names: list[str]) -> None:
+    """Delete stored images (and their renditions) once the change that dropped them is saved."""
+    from byline.core.renditions import renditions_delete
+
+    def delete() -> None:
+        for name in names:
+            renditions_delete(source_name=name)
+            default_storage.delete(name)
+
+    if names:
+        transaction.on_commit(delete)
+
+
+def deleted_user_get() -> User:
+    """The one sentinel account ("Deleted account") that keeps stories of deleted accounts."""
+    user, created = User.objects.get_or_create(
+        username=DELETED_HANDLE,
+        defaults={"display_name": DELETED_DISPLAY_NAME, "is_active": False},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def user_update_profile(
+    *,
+    user: User,
+    display_name: str,
+    handle: str,
+    bio: str,
+    website: str,
+    avatar: CleanImage | None = None,
+    remove_avatar: bool = False,
+) -> User:
+    """Change a profile. A new handle leaves the old one redirecting (HandleRedirect).
+
+    `avatar` must come from `clean_image` (already validated and re-encoded).
+    """
+    fields = ["display_name", "bio", "website"]
+    user.display_name, user.bio, user.website = display_name, bio, website
+    if handle != user.username:
+        HandleRedirect.objects.filter(old_handle=handle, user=user).delete()
+        HandleRedirect.objects.update_or_create(old_handle=user.username, defaults={"user": user})
+        # Links to older handles now lead straight to the new one (one hop, never a chain).
+        user.username = handle
+        fields.append("username")
+    dropped: list[str] = []
+    if avatar is not None or remove_avatar:
+        if user.avatar:
+            dropped.append(user.avatar.name)
+        if avatar is not None:
+            user.avatar.save(avatar.name, avatar.content, save=False)
+        else:
+            user.avatar = ""
+        fields.append("avatar")
+    try:
+        with transaction.atomic():
+            user.save(update_fields=fields)
+    except IntegrityError:
+        if avatar is not None:
+            default_storage.delete(user.avatar.name)
+        raise ValidationError({"handle": "That handle is taken."}) from None
+    _delete_files_on_commit(dropped)
+    return user
+
+
+@transaction.atomic
+def user_delete(*, user: User, keep_stories: bool) -> None:
+    """Delete an account and everything that is only theirs.
+
+    With `keep_stories`, published stories and comments stay, under the "Deleted account"
+    sentinel. Without, they go too, except comments others replied to: those stay as empty
+    "deleted" placeholders under the sentinel so the replies keep their thread.
+    """
+    from byline.comments.models import Comment
+    from byline.stories.models import Story
+    from byline.stories.services import unique_slug
+
+    if user.username == DELETED_HANDLE:
+        raise ValueError("The deleted-account sentinel cannot be deleted.")
+    sentinel = deleted_user_get()
+    files = [user.avatar.name] if user.avatar else []
+    own_comments = Comment.objects.filter(author=user)
+    if keep_stories:
+        for story in Story.objects.filter(author=user, status=Story.Status.PUBLISHED).only(
+            "pk", "slug", "title", "author_id"
+        ):
+            story.slug = unique_slug(author=sentinel, title=story.slug, exclude_pk=story.pk)
+            story.author = sentinel
+            story.save(update_fields=["author", "slug"])
+        own_comments.update(author=sentinel)
+    else:
+        replied_to = own_comments.filter(replies__isnull=False).distinct()
+        replied_to.update(author=sentinel, is_deleted=True, body="", body_html="")
+    # Whatever is still theirs (drafts, removed stories, comments) goes with the account.
+    files += [
+        name
+        for name in Story.objects.filter(author=user).values_list("hero_image", flat=True)
+        if name
+    ]
+    user.delete()
+    _delete_files_on_commit(files)
