@@ -82,7 +82,7 @@ def my_stories_counts(*, author: User) -> dict[str, int]:
 def my_stories_page(*, author: User, status: str, cursor: str | None, size: int) -> KeysetPage:
     """One page of the author's stories with `status`, most recently changed first."""
     return keyset_page(
-        Story.objects.filter(author=author, status=status).select_related("community"),
+        Story.objects.filter(author=author, status=status).select_related("author", "community"),
         cursor=cursor,
         size=size,
         field="updated_at",
