@@ -194,3 +194,61 @@ def test_editor_my_stories_and_queue_look_right(page_factory, desk, label, viewp
     )
     assert wide == [], wide
     assert page.errors == []
+
+
+def test_a_lost_connection_loses_nothing(page_factory, alice, tmp_path):
+    """Offline, autosave fails: the text stays in this browser, leaving warns, and the next visit
+    restores it and saves it to the server."""
+    story = make_story(alice, status="draft", title="Offline notes", body="Saved on the server.")
+    page = page_factory(DESKTOP)
+    sign_in(page, "alice", CAST_PASSWORD)
+    page.goto(f"/write/{story.pk}/")
+    page.context.set_offline(True)
+    page.fill("textarea[name=body]", "Typed while the train was in a tunnel")
+    page.click("textarea[name=body]")  # a real gesture: browsers only warn after one
+    page.keyboard.type(".")
+    page.locator("#editor-status").get_by_text("kept in this browser").wait_for()
+
+    # Leaving now warns (the warning is dismissed, so the page stays).
+    with page.expect_event("dialog") as dialog:
+        page.close(run_before_unload=True)
+    assert dialog.value.type == "beforeunload"
+    page.context.set_offline(False)
+
+    again = page.context.new_page()
+    again.goto(f"/write/{story.pk}/")
+    assert again.locator("textarea[name=body]").input_value() == (
+        "Typed while the train was in a tunnel."
+    )
+    assert again.get_by_text("We restored text from this browser").is_visible()
+    again.locator("#editor-status").get_by_text(re.compile(r"Saved at")).wait_for()
+    story.refresh_from_db()
+    assert story.body == "Typed while the train was in a tunnel."
+
+
+def test_toolbar_image_upload_and_tag_suggestions(page_factory, alice, tmp_path):
+    make_story(alice, tags=["Birdsong", "Birds"])
+    story = make_story(alice, status="draft", title="With pictures", body="Intro.")
+    photo = tmp_path / "heron.png"
+    photo.write_bytes(image_file(fmt="PNG", name="heron.png").read())
+    page = page_factory(DESKTOP)
+    sign_in(page, "alice", CAST_PASSWORD)
+    page.goto(f"/write/{story.pk}/")
+
+    body = page.locator("textarea[name=body]")
+    body.evaluate("el => el.setSelectionRange(el.value.length, el.value.length)")
+    page.set_input_files("[data-editor-image]", str(photo))
+    page.wait_for_function(
+        "() => document.querySelector('textarea[name=body]').value.includes('/media/inline/')"
+    )
+    assert re.search(
+        r"!\[Describe the image\]\(/media/inline/\d{4}/\d\d/[\w-]+\.png\)", body.input_value()
+    )
+    page.locator("#preview img").wait_for()
+    assert page.locator("#preview img").evaluate("img => img.naturalWidth") > 0
+    page.locator("#editor-status").get_by_text(re.compile(r"Saved at")).wait_for()
+
+    page.locator("input[name=tags]").press_sequentially("Nature, Bir")
+    page.get_by_role("button", name="Birdsong").click()
+    assert page.locator("input[name=tags]").input_value() == "Nature, Birdsong, "
+    assert page.errors == []
