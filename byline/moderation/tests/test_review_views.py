@@ -140,3 +140,23 @@ def test_the_moderators_group_exists_with_the_review_permission(db):
 
     group = Group.objects.get(name="Moderators")
     assert group.permissions.filter(codename="moderate_story").exists()
+
+
+def test_the_audit_log_runs_a_fixed_number_of_queries(
+    client, alice, carol, django_assert_max_num_queries
+):
+    from byline.moderation.services import moderation_log
+
+    for n in range(30):
+        moderation_log(actor=carol, action="reject", target=make_story(alice), reason=f"r{n}")
+    client.force_login(carol)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("moderation:log"))
+    assert response.content.count(b"status-pill--reject") == 30
+
+
+def test_anonymous_pages_do_not_carry_a_csrf_token(client, story):
+    # Anonymous story pages are cached and shared: nothing per-visitor may be baked into them.
+    response = client.get(story.get_absolute_url())
+    assert b"X-CSRFToken" not in response.content
+    assert "csrftoken" not in response.cookies
