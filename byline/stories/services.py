@@ -129,13 +129,22 @@ def _clean_tags(tags: Iterable[Tag]) -> list[Tag]:
     return tags
 
 
+def _forget_hero_file(story: Story) -> None:
+    """Delete a replaced hero image's file once the change is committed (never before)."""
+    if story.pk and story.hero_image:
+        name, storage = story.hero_image.name, story.hero_image.storage
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 def _set_hero(story: Story, image: File | CleanImage | None) -> None:
     """Validate (by content) and attach a hero image under a name we choose; None removes it."""
     if image is None:
+        _forget_hero_file(story)
         story.hero_image = None
         story.hero_width = story.hero_height = None
         return
     cleaned = image if isinstance(image, CleanImage) else clean_image(image)
+    _forget_hero_file(story)
     name = f"{secrets.token_urlsafe(12)}.{cleaned.extension}"
     story.hero_image.save(name, cleaned.content, save=False)
     story.hero_width, story.hero_height = cleaned.width, cleaned.height

@@ -125,3 +125,28 @@ def test_moderation_pages_are_for_moderators_only(client, request, alice, bob, d
             assert response.status_code == expected, (who, url)
     story.refresh_from_db()
     assert story.status == Story.Status.SUBMITTED
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_from_every_writing_page(client):
+    for method, url in [
+        ("get", reverse("stories:write")),
+        ("post", reverse("stories:write")),
+        ("post", reverse("stories:autosave_new")),
+        ("get", reverse("stories:tag_suggest")),
+        ("get", reverse("stories:image_upload")),
+        ("post", reverse("stories:image_upload")),
+        ("get", reverse("stories:mine")),
+    ]:
+        response = getattr(client, method)(url, {"title": "x", "body": "y"})
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/accounts/login/?next=")
+    assert not Story.objects.exists()
+    assert not StoryImage.objects.exists()
+
+
+def test_the_editor_and_autosave_refuse_get_and_wrong_methods(client, alice):
+    story = make_story(alice, status="draft")
+    client.force_login(alice)
+    assert client.get(reverse("stories:autosave", args=[story.pk])).status_code == 405
+    assert client.get(reverse("stories:submit", args=[story.pk])).status_code == 405
+    assert client.get(reverse("stories:revision_restore", args=[story.pk, 1])).status_code == 405

@@ -262,3 +262,16 @@ def test_a_hero_image_is_stored_under_a_name_we_choose(alice):
     assert story.hero_image.name.startswith("heroes/")
     assert "passwd" not in story.hero_image.name
     assert (story.hero_width, story.hero_height) == (320, 200)
+
+
+def test_a_replaced_hero_image_file_is_deleted_after_commit(
+    alice, django_capture_on_commit_callbacks
+):
+    story = story_create(author=alice, title="Pictured", hero_image=image_file())
+    old = story.hero_image.name
+    storage = story.hero_image.storage
+    with django_capture_on_commit_callbacks(execute=True):
+        story_update(story=story, by=alice, hero_image=image_file(fmt="PNG", name="b.png"))
+    assert not storage.exists(old)
+    assert storage.exists(story.hero_image.name)
+    assert story.hero_image.name.endswith(".png")
