@@ -103,6 +103,7 @@ def make_story(author: User, *, status: str = "published", **fields) -> Story:
         subtitle=fields.pop("subtitle", "A subtitle"),
         body=fields.pop("body", "Some words in a paragraph.\n\n## A section\n\nMore words."),
         tags=tags,
+        check_quota=False,
         **fields,
     )
     if status == "published":

@@ -5,7 +5,10 @@ from byline.comments.models import Comment
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["pk", "story", "author", "created_at", "is_hidden", "is_deleted"]
+    list_display = ["pk", "story", "author", "created_at", "edited_at", "is_hidden", "is_deleted"]
     list_filter = ["is_hidden", "is_deleted", "created_at"]
+    list_select_related = ["story", "author"]
     search_fields = ["body", "author__username", "story__title"]
     raw_id_fields = ["story", "author", "parent"]
+    readonly_fields = ["body_html"]
+    date_hierarchy = "created_at"

@@ -6,8 +6,10 @@ from byline.moderation.models import ModerationAction
 @admin.register(ModerationAction)
 class ModerationActionAdmin(admin.ModelAdmin):
     list_display = ["created_at", "actor", "action", "target_repr", "reason"]
-    list_filter = ["action", "created_at"]
+    list_filter = ["action", "target_type", "created_at"]
+    list_select_related = ["actor"]
     search_fields = ["target_repr", "reason", "actor__username"]
+    date_hierarchy = "created_at"
     readonly_fields = [f.name for f in ModerationAction._meta.fields]
 
     def has_add_permission(self, request):

@@ -426,3 +426,11 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int(
 )
 IMAGE_MAX_FRAMES = env_int("BYLINE_IMAGE_MAX_FRAMES", 300, minimum=1)
 MIDDLEWARE.append("byline.accounts.middleware.SiteContextMiddleware")
+# --- Writing (branch writing): spam brakes for new accounts and editor uploads.
+# Accounts younger than NEW_ACCOUNT_DAYS may start at most NEW_ACCOUNT_DRAFTS_PER_HOUR stories.
+NEW_ACCOUNT_DAYS = env_int("BYLINE_NEW_ACCOUNT_DAYS", 7, minimum=0)
+NEW_ACCOUNT_DRAFTS_PER_HOUR = env_int("BYLINE_NEW_ACCOUNT_DRAFTS_PER_HOUR", 5, minimum=1)
+# Images uploaded from the editor into story bodies, per person per hour.
+INLINE_IMAGES_PER_HOUR = env_int("BYLINE_INLINE_IMAGES_PER_HOUR", 30, minimum=1)
+# How often the editor autosaves a draft while the author types (milliseconds).
+AUTOSAVE_INTERVAL_MS = env_int("BYLINE_AUTOSAVE_INTERVAL_MS", 4000, minimum=1000)

@@ -77,6 +77,8 @@ class Story(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # When the story last entered the review queue (the queue is served oldest first).
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     word_count = models.PositiveIntegerField(default=0, editable=False)
     reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
@@ -148,9 +150,42 @@ class StoryRevision(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # Autosaves within a few minutes of each other update one revision instead of adding many.
+    is_autosave = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("stories:revision", kwargs={"pk": self.story_id, "revision_pk": self.pk})
+
+
+def _inline_image_path(instance: StoryImage, filename: str) -> str:
+    # The name is ours (a random token), never the client's file name.
+    return f"inline/{timezone.now():%Y/%m}/{filename}"
+
+
+class StoryImage(models.Model):
+    """An image uploaded from the editor for use inside a story body (Markdown `![alt](url)`)."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="story_images"
+    )
+    image = models.ImageField(
+        upload_to=_inline_image_path, width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(null=True, editable=False)
+    height = models.PositiveIntegerField(null=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.image.name
+
+    def get_absolute_url(self) -> str:
+        return self.image.url

@@ -10,6 +10,11 @@ if TYPE_CHECKING:
     from byline.accounts.models import User
     from byline.stories.models import Story
 
+SUSPENDED_MESSAGE = (
+    "Your account is suspended, so you cannot write, edit, submit or upload for now. "
+    "Reading still works. If you think this is a mistake, please contact the moderators."
+)
+
 
 def is_moderator(user: User | None) -> bool:
     return bool(
@@ -17,6 +22,13 @@ def is_moderator(user: User | None) -> bool:
         and user.is_authenticated
         and user.is_active
         and (user.is_staff or user.has_perm("stories.moderate_story"))
+    )
+
+
+def can_write(user: User | None) -> bool:
+    """Signed in, active and not suspended: may create stories and upload images."""
+    return bool(
+        user and user.is_authenticated and user.is_active and not getattr(user, "is_suspended", 0)
     )
 
 
@@ -33,5 +45,34 @@ def can_view_story(user: User | None, story: Story) -> bool:
     return story.author_id == user.pk or is_moderator(user)
 
 
+def is_author(user: User | None, story: Story) -> bool:
+    return bool(user and user.is_authenticated and story.author_id == user.pk)
+
+
 def can_edit_story(user: User | None, story: Story) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and story.author_id == user.pk)
+    """Only the author edits a story's text (moderators decide; they do not rewrite)."""
+    return is_author(user, story) and can_write(user)
+
+
+def can_submit_story(user: User | None, story: Story) -> bool:
+    return can_edit_story(user, story) and story.status in (
+        story.Status.DRAFT,
+        story.Status.REJECTED,
+    )
+
+
+def can_unpublish_story(user: User | None, story: Story) -> bool:
+    if story.status != story.Status.PUBLISHED:
+        return False
+    return can_edit_story(user, story) or is_moderator(user)
+
+
+def can_delete_story(user: User | None, story: Story) -> bool:
+    return can_edit_story(user, story)
+
+
+def can_review_story(user: User | None, story: Story) -> bool:
+    """Moderators decide on submitted stories, never on their own."""
+    return (
+        is_moderator(user) and story.status == story.Status.SUBMITTED and story.author_id != user.pk
+    )

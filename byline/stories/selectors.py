@@ -1,11 +1,14 @@
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from byline.accounts.models import HandleRedirect, User
-from byline.stories.models import Story, StorySlugRedirect
-from byline.stories.policies import can_view_story
+from byline.core.pagination import KeysetPage, decode_cursor, encode_cursor, keyset_page
+from byline.stories.models import Story, StorySlugRedirect, Tag
+from byline.stories.policies import SUSPENDED_MESSAGE, can_view_story, can_write, is_author
 
 
 def story_get_for_reader(*, handle: str, slug: str, viewer: User | None) -> Story:
@@ -44,3 +47,95 @@ def story_get_for_reader(*, handle: str, slug: str, viewer: User | None) -> Stor
         raise Http404("No such story.")
     story.moved = moved or story.author.username != handle
     return story
+
+
+def story_get_for_editor(*, user: User, pk: int) -> Story:
+    """The story `user` may edit. Http404 for anyone but its author (whatever its status, so a
+    draft's existence is never revealed); PermissionDenied for a suspended author."""
+    story = (
+        Story.objects.select_related("author", "community")
+        .prefetch_related("tags")
+        .filter(pk=pk)
+        .first()
+    )
+    if story is None or not is_author(user, story):
+        raise Http404("No such story.")
+    if not can_write(user):
+        raise PermissionDenied(SUSPENDED_MESSAGE)
+    return story
+
+
+def story_get_for_author(*, user: User, pk: int) -> Story:
+    """Like story_get_for_editor, for read-only author pages (revisions): no suspension check."""
+    story = Story.objects.select_related("author").filter(pk=pk).first()
+    if story is None or not is_author(user, story):
+        raise Http404("No such story.")
+    return story
+
+
+MY_STORIES_TABS = [
+    (Story.Status.DRAFT, "Drafts"),
+    (Story.Status.SUBMITTED, "In review"),
+    (Story.Status.PUBLISHED, "Published"),
+    (Story.Status.REJECTED, "Rejected"),
+]
+
+
+def my_stories_counts(*, author: User) -> dict[str, int]:
+    """Number of the author's stories per status, in one query."""
+    counts = {status: 0 for status, _ in MY_STORIES_TABS}
+    for row in Story.objects.filter(author=author).values("status").annotate(n=Count("id")):
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def my_stories_page(*, author: User, status: str, cursor: str | None, size: int) -> KeysetPage:
+    """One page of the author's stories with `status`, most recently changed first."""
+    return keyset_page(
+        Story.objects.filter(author=author, status=status).select_related("author", "community"),
+        cursor=cursor,
+        size=size,
+        field="updated_at",
+    )
+
+
+def tag_suggestions(*, prefix: str, exclude: list[str] = (), limit: int = 8) -> list[Tag]:
+    """Existing tags starting with `prefix`, most used first (only published stories count)."""
+    prefix = " ".join(prefix.split())[:40]
+    if not prefix:
+        return []
+    return list(
+        Tag.objects.filter(name__istartswith=prefix)
+        .exclude(name__in=exclude)
+        .annotate(uses=Count("stories", filter=Q(stories__status=Story.Status.PUBLISHED)))
+        .order_by("-uses", "name")[:limit]
+    )
+
+
+def popular_tags(*, limit: int = 12) -> list[Tag]:
+    return list(
+        Tag.objects.annotate(
+            uses=Count("stories", filter=Q(stories__status=Story.Status.PUBLISHED))
+        )
+        .filter(uses__gt=0)
+        .order_by("-uses", "name")[:limit]
+    )
+
+
+def review_queue_page(*, cursor: str | None, size: int) -> KeysetPage:
+    """Submitted stories, the longest waiting first (keyset on submitted_at ascending)."""
+    queryset = (
+        Story.objects.filter(status=Story.Status.SUBMITTED)
+        .select_related("author", "community")
+        .annotate(waiting_since=Coalesce("submitted_at", "created_at"))
+    )
+    position = decode_cursor(cursor)
+    if position is not None:
+        moment, pk = position
+        queryset = queryset.filter(Q(waiting_since__gt=moment) | Q(waiting_since=moment, pk__gt=pk))
+    rows = list(queryset.order_by("waiting_since", "pk")[: size + 1])
+    next_cursor = None
+    if len(rows) > size:
+        rows = rows[:size]
+        next_cursor = encode_cursor(rows[-1].waiting_since, rows[-1].pk)
+    return KeysetPage(items=rows, next_cursor=next_cursor)

@@ -1,19 +1,58 @@
-"""Writes to stories. Every change to a story's text goes through `story_render`."""
+"""Writes to stories. Every change to a story's text goes through `story_render`.
+
+Each service checks its policy (byline.stories.policies) and raises PermissionDenied when the
+user may not act, and ValidationError (with a message meant for the user) when the input breaks a
+limit, so the site, the API and the CLI behave identically. Side effects (e-mail) run after
+commit through Django's tasks API.
+
+Editing a published story: the change goes live at once, like on Medium, Ghost or WordPress. The
+story was already approved, its author is known, every change is kept as a revision that
+moderators can inspect, and a moderator can unpublish it (logged) if an edit abuses that trust.
+Sending every typo fix back into the queue would take live stories offline for hours and teach
+authors not to correct mistakes. Autosave is therefore off for published stories: their edits
+are saved only when the author presses "Update story" (the browser keeps a local copy meanwhile).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable
+from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from byline.accounts.models import User
 from byline.communities.models import Community
-from byline.stories.models import MAX_TAGS, Story, StoryRevision, StorySlugRedirect, Tag
+from byline.core.images import CleanImage, clean_image
+from byline.stories import policies
+from byline.stories.models import (
+    MAX_TAGS,
+    Story,
+    StoryImage,
+    StoryRevision,
+    StorySlugRedirect,
+    Tag,
+)
 from byline.stories.reading import count_words, reading_minutes
 from byline.stories.rendering import html_text_and_images, render_markdown
+
+# Autosaves less than this far apart update one revision instead of adding one each.
+REVISION_COALESCE = dt.timedelta(minutes=5)
+
+
+class _Unchanged:
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+#: Default of story_update's optional arguments: leave that field as it is.
+UNCHANGED: Any = _Unchanged()
 
 
 def story_render(*, story: Story) -> None:
@@ -58,6 +97,97 @@ def tags_from_names(names: Iterable[str]) -> list[Tag]:
     return tags
 
 
+def _require(allowed: bool, user: User | None, message: str = "You cannot do that.") -> None:
+    if allowed:
+        return
+    if user is not None and user.is_authenticated and getattr(user, "is_suspended", False):
+        raise PermissionDenied(policies.SUSPENDED_MESSAGE)
+    raise PermissionDenied(message)
+
+
+def story_draft_quota_check(*, author: User) -> None:
+    """New accounts may start only so many stories per hour (spam brake). Raises ValidationError."""
+    age = timezone.now() - author.date_joined
+    if age >= dt.timedelta(days=settings.NEW_ACCOUNT_DAYS):
+        return
+    limit = settings.NEW_ACCOUNT_DRAFTS_PER_HOUR
+    recent = Story.objects.filter(
+        author=author, created_at__gte=timezone.now() - dt.timedelta(hours=1)
+    ).count()
+    if recent >= limit:
+        raise ValidationError(
+            f"New accounts can start at most {limit} stories an hour. "
+            "Please finish one of your drafts, or try again later.",
+            code="draft_quota",
+        )
+
+
+def _clean_tags(tags: Iterable[Tag]) -> list[Tag]:
+    tags = list(dict.fromkeys(tags))
+    if len(tags) > MAX_TAGS:
+        raise ValidationError(f"A story can have at most {MAX_TAGS} tags.", code="max_tags")
+    return tags
+
+
+def _forget_hero_file(story: Story) -> None:
+    """Delete a replaced hero image's file once the change is committed (never before)."""
+    if story.pk and story.hero_image:
+        name, storage = story.hero_image.name, story.hero_image.storage
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def _set_hero(story: Story, image: File | CleanImage | None) -> None:
+    """Validate (by content) and attach a hero image under a name we choose; None removes it."""
+    if image is None:
+        _forget_hero_file(story)
+        story.hero_image = None
+        story.hero_width = story.hero_height = None
+        return
+    cleaned = image if isinstance(image, CleanImage) else clean_image(image)
+    _forget_hero_file(story)
+    name = f"{secrets.token_urlsafe(12)}.{cleaned.extension}"
+    story.hero_image.save(name, cleaned.content, save=False)
+    story.hero_width, story.hero_height = cleaned.width, cleaned.height
+
+
+def _revision_record(*, story: Story, by: User | None, autosave: bool = False) -> StoryRevision:
+    """Keep the story's current text as a revision.
+
+    Autosaves by the same person within REVISION_COALESCE update the latest autosave revision, so
+    typing for an hour leaves about a dozen revisions rather than a thousand. A save that changes
+    nothing adds nothing (an explicit save turns an autosave revision into a kept one).
+    """
+    latest = story.revisions.order_by("-created_at", "-id").first()
+    same_text = latest is not None and (latest.title, latest.subtitle, latest.body) == (
+        story.title,
+        story.subtitle,
+        story.body,
+    )
+    if same_text:
+        if latest.is_autosave and not autosave:
+            latest.is_autosave = False
+            latest.save(update_fields=["is_autosave"])
+        return latest
+    if (
+        autosave
+        and latest is not None
+        and latest.is_autosave
+        and latest.created_by_id == (by.pk if by else None)
+        and timezone.now() - latest.created_at < REVISION_COALESCE
+    ):
+        latest.title, latest.subtitle, latest.body = story.title, story.subtitle, story.body
+        latest.save(update_fields=["title", "subtitle", "body"])
+        return latest
+    return StoryRevision.objects.create(
+        story=story,
+        title=story.title,
+        subtitle=story.subtitle,
+        body=story.body,
+        created_by=by,
+        is_autosave=autosave,
+    )
+
+
 @transaction.atomic
 def story_create(
     *,
@@ -67,11 +197,17 @@ def story_create(
     body: str = "",
     community: Community | None = None,
     tags: Iterable[Tag] = (),
-    hero_image=None,
+    hero_image: File | CleanImage | None = None,
     hero_image_caption: str = "",
     hero_image_credit: str = "",
     slug: str | None = None,
+    check_quota: bool = True,
+    autosave: bool = False,
 ) -> Story:
+    """A new draft by `author`. `check_quota=False` is for trusted operator imports only."""
+    _require(policies.can_write(author), author)
+    if check_quota:
+        story_draft_quota_check(author=author)
     story = Story(
         author=author,
         title=title,
@@ -82,16 +218,202 @@ def story_create(
         hero_image_credit=hero_image_credit,
         slug=slug or unique_slug(author=author, title=title),
     )
-    if hero_image is not None:
-        story.hero_image = hero_image
-    story_render(story=story)
+    tags = _clean_tags(tags)
     story.full_clean(exclude=["hero_image"])
+    if hero_image is not None:
+        _set_hero(story, hero_image)
+    story_render(story=story)
     story.save()
     story.tags.set(tags)
-    StoryRevision.objects.create(
-        story=story, title=story.title, subtitle=story.subtitle, body=story.body, created_by=author
-    )
+    _revision_record(story=story, by=author, autosave=autosave)
     return story
+
+
+@transaction.atomic
+def story_update(
+    *,
+    story: Story,
+    by: User,
+    title: str = UNCHANGED,
+    subtitle: str = UNCHANGED,
+    body: str = UNCHANGED,
+    community: Community | None = UNCHANGED,
+    tags: Iterable[Tag] = UNCHANGED,
+    hero_image: File | CleanImage | None = UNCHANGED,
+    hero_image_caption: str = UNCHANGED,
+    hero_image_credit: str = UNCHANGED,
+    autosave: bool = False,
+) -> Story:
+    """Change a story's text and details (only the arguments given). Keeps a revision.
+
+    A published story's title change moves it to a new address; the old one keeps redirecting.
+    """
+    _require(policies.can_edit_story(by, story), by)
+    if autosave and story.status == Story.Status.PUBLISHED:
+        raise ValidationError(
+            "Published stories are saved only when you press “Update story”.", code="autosave"
+        )
+    old_title = story.title
+    fields = {
+        "title": title,
+        "subtitle": subtitle,
+        "body": body,
+        "community": community,
+        "hero_image_caption": hero_image_caption,
+        "hero_image_credit": hero_image_credit,
+    }
+    for name, value in fields.items():
+        if value is not UNCHANGED:
+            setattr(story, name, value)
+    if tags is not UNCHANGED:
+        tags = _clean_tags(tags)
+    story.full_clean(exclude=["hero_image", "slug"])
+    if hero_image is not UNCHANGED:
+        _set_hero(story, hero_image)
+    story_render(story=story)
+    story.save()
+    if tags is not UNCHANGED:
+        story.tags.set(tags)
+    if story.title != old_title and slugify(story.title) != slugify(old_title):
+        new_slug = unique_slug(author=story.author, title=story.title, exclude_pk=story.pk)
+        if story.status == Story.Status.PUBLISHED or story.published_at:
+            story_change_slug(story=story, slug=new_slug)
+        else:
+            story.slug = new_slug
+            story.save(update_fields=["slug", "updated_at"])
+    _revision_record(story=story, by=by, autosave=autosave)
+    return story
+
+
+@transaction.atomic
+def story_submit(*, story: Story, by: User) -> Story:
+    """Send a draft or rejected story to review; with BYLINE_REVIEW=off, publish it at once."""
+    _require(
+        policies.can_submit_story(by, story),
+        by,
+        "Only drafts and rejected stories can be submitted.",
+    )
+    if not story.title.strip() or not story.body.strip():
+        raise ValidationError(
+            "Give your story a title and write something before submitting it.", code="empty"
+        )
+    _revision_record(story=story, by=by)
+    if not settings.REVIEW:
+        story.submitted_at = timezone.now()
+        story.save(update_fields=["submitted_at", "updated_at"])
+        return story_publish(story=story)
+    story.status = Story.Status.SUBMITTED
+    story.submitted_at = timezone.now()
+    story.save(update_fields=["status", "submitted_at", "updated_at"])
+    return story
+
+
+def _notify_decision(*, story: Story, moderator: User, action: str, reason: str) -> None:
+    from byline.moderation.services import moderation_log
+    from byline.social.services import notification_create
+    from byline.stories.tasks import send_moderation_email
+
+    moderation_log(actor=moderator, action=action, target=story, reason=reason)
+    messages = {
+        "approve": f"“{story.title}” was approved and is now published.",
+        "reject": f"“{story.title}” was not approved: {reason}",
+        "unpublish": f"“{story.title}” was unpublished by a moderator: {reason}",
+    }
+    notification_create(
+        recipient=story.author,
+        kind="moderation",
+        actor=moderator,
+        story=story,
+        message=messages[action],
+    )
+    story_id = story.pk
+    transaction.on_commit(
+        lambda: send_moderation_email.enqueue(story_id=story_id, action=action, reason=reason)
+    )
+
+
+@transaction.atomic
+def story_approve(*, story: Story, by: User, note: str = "") -> Story:
+    """A moderator publishes a submitted story. Logged; the author is notified."""
+    _require(policies.can_review_story(by, story), by, "Only moderators can approve stories.")
+    story_publish(story=story)
+    _notify_decision(story=story, moderator=by, action="approve", reason=note.strip())
+    return story
+
+
+@transaction.atomic
+def story_reject(*, story: Story, by: User, reason: str) -> Story:
+    """A moderator sends a submitted story back with a reason the author sees. Logged, notified."""
+    _require(policies.can_review_story(by, story), by, "Only moderators can reject stories.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Tell the author why the story is not approved.", code="reason")
+    if len(reason) > 2000:
+        raise ValidationError("Keep the reason under 2,000 characters.", code="reason")
+    story.status = Story.Status.REJECTED
+    story.rejection_reason = reason
+    story.save(update_fields=["status", "rejection_reason", "updated_at"])
+    _notify_decision(story=story, moderator=by, action="reject", reason=reason)
+    return story
+
+
+@transaction.atomic
+def story_unpublish(*, story: Story, by: User, reason: str = "") -> Story:
+    """Take a published story off the site (back to draft). The address keeps its slug."""
+    _require(
+        policies.can_unpublish_story(by, story), by, "Only published stories can be unpublished."
+    )
+    story.status = Story.Status.DRAFT
+    story.save(update_fields=["status", "updated_at"])
+    if story.author_id != by.pk:
+        _notify_decision(
+            story=story,
+            moderator=by,
+            action="unpublish",
+            reason=reason.strip() or "No reason given.",
+        )
+    return story
+
+
+@transaction.atomic
+def story_delete(*, story: Story, by: User) -> None:
+    """Delete a story for good, with its revisions (the author's choice, confirmed in the UI)."""
+    _require(policies.can_delete_story(by, story), by)
+    hero = story.hero_image.name if story.hero_image else ""
+    storage = story.hero_image.storage
+    story.delete()
+    if hero:
+        transaction.on_commit(lambda: storage.delete(hero))
+
+
+@transaction.atomic
+def story_revision_restore(*, revision: StoryRevision, by: User) -> Story:
+    """Put an earlier revision's text back; this itself becomes the newest revision."""
+    story = revision.story
+    return story_update(
+        story=story, by=by, title=revision.title, subtitle=revision.subtitle, body=revision.body
+    )
+
+
+def story_image_upload(*, author: User, image: File) -> StoryImage:
+    """Store an image for use inside a story body. Validated by content, renamed, rate limited."""
+    _require(policies.can_write(author), author)
+    limit = settings.INLINE_IMAGES_PER_HOUR
+    recent = StoryImage.objects.filter(
+        author=author, created_at__gte=timezone.now() - dt.timedelta(hours=1)
+    ).count()
+    if recent >= limit:
+        raise ValidationError(
+            f"You can upload at most {limit} images an hour. Please try again later.",
+            code="image_quota",
+        )
+    cleaned = clean_image(image)
+    story_image = StoryImage(author=author)
+    story_image.image.save(
+        f"{secrets.token_urlsafe(12)}.{cleaned.extension}", cleaned.content, save=False
+    )
+    story_image.save()
+    return story_image
 
 
 @transaction.atomic
@@ -109,6 +431,8 @@ def story_change_slug(*, story: Story, slug: str) -> Story:
 
 
 def story_publish(*, story: Story, at: dt.datetime | None = None) -> Story:
+    """Make a story public (no policy check: callers are story_approve, story_submit with
+    review off, and trusted imports)."""
     story.status = Story.Status.PUBLISHED
     story.published_at = story.published_at or at or timezone.now()
     story.rejection_reason = ""

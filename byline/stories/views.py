@@ -1,14 +1,44 @@
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
 
 from byline.core import pagecache
 from byline.core.pagination import keyset_page
 from byline.insights.labels import HOW_IT_WORKS
 from byline.insights.selectors import insights_summary
 from byline.stats.services import view_record
+from byline.stories.forms import AutosaveForm, InlineImageForm, PreviewForm, StoryForm, split_tags
 from byline.stories.models import Story, Tag
-from byline.stories.selectors import story_get_for_reader
+from byline.stories.policies import SUSPENDED_MESSAGE, can_write
+from byline.stories.rendering import render_markdown
+from byline.stories.selectors import (
+    MY_STORIES_TABS,
+    my_stories_counts,
+    my_stories_page,
+    popular_tags,
+    story_get_for_author,
+    story_get_for_editor,
+    story_get_for_reader,
+    tag_suggestions,
+)
+from byline.stories.services import (
+    UNCHANGED,
+    story_create,
+    story_delete,
+    story_image_upload,
+    story_revision_restore,
+    story_submit,
+    story_unpublish,
+    story_update,
+    tags_from_names,
+)
 
 
 def story_json_ld(story: Story) -> dict:
@@ -74,3 +104,294 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
         size=settings.PAGE_SIZE,
     )
     return render(request, "stories/tag_detail.html", {"tag": tag, "page": page})
+
+
+# --- The editor and the author's pages --------------------------------------------------------
+
+
+def _require_writer(user) -> None:
+    if not can_write(user):
+        raise PermissionDenied(SUSPENDED_MESSAGE)
+
+
+def _saved_label(story: Story) -> str:
+    return f"Saved at {timezone.localtime(story.updated_at):%H:%M}"
+
+
+def _apply_form(form: StoryForm, *, request: HttpRequest, story: Story | None) -> Story:
+    """Create or update the story from a valid editor form (raises ValidationError)."""
+    data = form.cleaned_data
+    hero = data["hero_image"]
+    if hero is None:
+        hero = None if data["remove_hero_image"] and story and story.hero_image else UNCHANGED
+    fields = {
+        "title": data["title"],
+        "subtitle": data["subtitle"],
+        "body": data["body"],
+        "community": data["community"],
+        "tags": tags_from_names(data["tags"]),
+        "hero_image_caption": data["hero_image_caption"],
+        "hero_image_credit": data["hero_image_credit"],
+    }
+    if story is None:
+        return story_create(
+            author=request.user, hero_image=None if hero is UNCHANGED else hero, **fields
+        )
+    return story_update(story=story, by=request.user, hero_image=hero, **fields)
+
+
+def _editor(request: HttpRequest, story: Story | None) -> HttpResponse:
+    """GET shows the editor; POST previews, saves, or saves and submits (action=...)."""
+    action = request.POST.get("action", "save")
+    preview_html = None
+    if request.method == "POST":
+        if action == "preview":
+            # Live preview (htmx) or the no-JavaScript "Preview" button: nothing is saved.
+            preview = PreviewForm(request.POST)
+            body = preview.cleaned_data["body"] if preview.is_valid() else ""
+            preview_html = render_markdown(body)
+            if request.htmx:
+                return render(
+                    request, "stories/story_editor.html#preview", {"preview_html": preview_html}
+                )
+            form = StoryForm(request.POST, story=story)
+        else:
+            form = StoryForm(request.POST, request.FILES, story=story)
+            if form.is_valid():
+                try:
+                    with transaction.atomic():
+                        saved = _apply_form(form, request=request, story=story)
+                        if action == "submit":
+                            saved = story_submit(story=saved, by=request.user)
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    if action == "submit":
+                        return _after_submit(request, saved)
+                    verb = "Story updated" if saved.is_published else "Draft saved"
+                    messages.success(request, f"{verb}. {_saved_label(saved)}.")
+                    return redirect("stories:edit", pk=saved.pk)
+    else:
+        form = StoryForm(story=story)
+    context = {
+        "form": form,
+        "story": story,
+        "preview_html": preview_html,
+        "popular_tags": popular_tags(),
+        "autosave_interval": settings.AUTOSAVE_INTERVAL_MS,
+        "image_form": InlineImageForm(),
+    }
+    status = 422 if request.method == "POST" and form.errors else 200
+    return render(request, "stories/story_editor.html", context, status=status)
+
+
+def _after_submit(request: HttpRequest, story: Story) -> HttpResponse:
+    if story.is_published:
+        messages.success(request, "Your story is published.")
+        return redirect(story)
+    messages.success(
+        request, "Submitted for review. A moderator will look at it soon; we will let you know."
+    )
+    return redirect(f"{reverse('stories:mine')}?tab={Story.Status.SUBMITTED}")
+
+
+@login_required
+def story_write(request: HttpRequest) -> HttpResponse:
+    _require_writer(request.user)
+    return _editor(request, None)
+
+
+@login_required
+def story_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    story = story_get_for_editor(user=request.user, pk=pk)
+    return _editor(request, story)
+
+
+@login_required
+@require_POST
+def story_autosave(request: HttpRequest, pk: int | None = None) -> JsonResponse:
+    """The editor's periodic save of title, subtitle and body (JSON in, JSON out).
+
+    Without a story yet, the first autosave with some text creates the draft and answers with
+    its editor address, so the page can continue on it.
+    """
+    story = story_get_for_editor(user=request.user, pk=pk) if pk else None
+    _require_writer(request.user)
+    form = AutosaveForm(request.POST)
+    if not form.is_valid():
+        errors = [message for messages_ in form.errors.values() for message in messages_]
+        return JsonResponse({"saved": False, "errors": errors}, status=422)
+    data = form.cleaned_data
+    if story is None and not (data["title"].strip() or data["body"].strip()):
+        return JsonResponse({"saved": False, "errors": []}, status=200)
+    title = data["title"].strip() or (story.title if story else "") or "Untitled story"
+    try:
+        if story is None:
+            story = story_create(
+                author=request.user,
+                title=title,
+                subtitle=data["subtitle"],
+                body=data["body"],
+                autosave=True,
+            )
+        else:
+            story = story_update(
+                story=story,
+                by=request.user,
+                title=title,
+                subtitle=data["subtitle"],
+                body=data["body"],
+                autosave=True,
+            )
+    except ValidationError as error:
+        return JsonResponse({"saved": False, "errors": error.messages}, status=422)
+    return JsonResponse(
+        {
+            "saved": True,
+            "label": _saved_label(story),
+            "saved_at": story.updated_at.isoformat(),
+            "edit_url": reverse("stories:edit", kwargs={"pk": story.pk}),
+            "autosave_url": reverse("stories:autosave", kwargs={"pk": story.pk}),
+        }
+    )
+
+
+@login_required
+@require_GET
+def tag_suggest(request: HttpRequest) -> HttpResponse:
+    """htmx: existing tags that start like the last one being typed."""
+    names = split_tags(request.GET.get("tags", "")[:400])
+    typed = request.GET.get("tags", "").rsplit(",", 1)[-1].strip()
+    tags = tag_suggestions(prefix=typed, exclude=names[:-1]) if typed else []
+    return render(request, "stories/story_editor.html#tag-suggestions", {"suggestions": tags})
+
+
+@login_required
+def inline_image_upload(request: HttpRequest) -> HttpResponse:
+    """Upload an image for the story body. JSON for the editor's script; a page without it."""
+    _require_writer(request.user)
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    form = InlineImageForm(request.POST or None, request.FILES or None)
+    uploaded = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            uploaded = story_image_upload(author=request.user, image=form.cleaned_data["image"])
+        except ValidationError as error:
+            form.add_error("image", error)
+    if wants_json and request.method == "POST":
+        if uploaded is None:
+            errors = [message for messages_ in form.errors.values() for message in messages_]
+            return JsonResponse({"errors": errors}, status=422)
+        return JsonResponse({"url": uploaded.image.url, "width": uploaded.width})
+    markdown = ""
+    if uploaded is not None:
+        alt = form.cleaned_data["alt"].replace("]", "").replace("[", "") or "Image"
+        markdown = f"![{alt}]({uploaded.image.url})"
+    status = 422 if form.errors else 200
+    return render(
+        request,
+        "stories/story_image_upload.html",
+        {"form": form, "markdown": markdown},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def story_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    story = story_get_for_editor(user=request.user, pk=pk)
+    try:
+        story = story_submit(story=story, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("stories:edit", pk=story.pk)
+    return _after_submit(request, story)
+
+
+@login_required
+def story_unpublish_view(request: HttpRequest, pk: int) -> HttpResponse:
+    story = story_get_for_editor(user=request.user, pk=pk)
+    if not story.is_published:
+        raise Http404("This story is not published.")
+    if request.method == "POST":
+        story_unpublish(story=story, by=request.user)
+        messages.success(request, f"“{story.title}” is unpublished and back among your drafts.")
+        return redirect(f"{reverse('stories:mine')}?tab={Story.Status.DRAFT}")
+    return render(request, "stories/story_confirm.html", {"story": story, "kind": "unpublish"})
+
+
+@login_required
+def story_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    story = story_get_for_editor(user=request.user, pk=pk)
+    if request.method == "POST":
+        title = story.title
+        story_delete(story=story, by=request.user)
+        messages.success(request, f"“{title}” was deleted.")
+        return redirect("stories:mine")
+    return render(request, "stories/story_confirm.html", {"story": story, "kind": "delete"})
+
+
+@login_required
+@require_GET
+def my_stories(request: HttpRequest) -> HttpResponse:
+    tabs = dict(MY_STORIES_TABS)
+    tab = request.GET.get("tab", Story.Status.DRAFT)
+    if tab not in tabs:
+        tab = Story.Status.DRAFT
+    counts = my_stories_counts(author=request.user)
+    page = my_stories_page(
+        author=request.user, status=tab, cursor=request.GET.get("after"), size=settings.PAGE_SIZE
+    )
+    context = {
+        "tabs": [(status, label, counts[status]) for status, label in MY_STORIES_TABS],
+        "tab": tab,
+        "tab_label": tabs[tab],
+        "page": page,
+        "can_write": can_write(request.user),
+    }
+    return render(request, "stories/story_mine.html", context)
+
+
+@login_required
+@require_GET
+def story_revisions(request: HttpRequest, pk: int) -> HttpResponse:
+    story = story_get_for_author(user=request.user, pk=pk)
+    page = keyset_page(
+        story.revisions.select_related("created_by"),
+        cursor=request.GET.get("after"),
+        size=25,
+        field="created_at",
+    )
+    return render(request, "stories/storyrevision_list.html", {"story": story, "page": page})
+
+
+@login_required
+@require_GET
+def story_revision(request: HttpRequest, pk: int, revision_pk: int) -> HttpResponse:
+    story = story_get_for_author(user=request.user, pk=pk)
+    revision = get_object_or_404(story.revisions, pk=revision_pk)
+    context = {
+        "story": story,
+        "revision": revision,
+        "body_html": render_markdown(revision.body),
+        "is_current": (revision.title, revision.subtitle, revision.body)
+        == (story.title, story.subtitle, story.body),
+    }
+    return render(request, "stories/storyrevision_detail.html", context)
+
+
+@login_required
+@require_POST
+def story_revision_restore_view(request: HttpRequest, pk: int, revision_pk: int) -> HttpResponse:
+    story = story_get_for_editor(user=request.user, pk=pk)
+    revision = get_object_or_404(story.revisions, pk=revision_pk)
+    try:
+        story_revision_restore(revision=revision, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(revision)
+    messages.success(
+        request,
+        f"Restored the version from {timezone.localtime(revision.created_at):%d %b %Y, %H:%M}.",
+    )
+    return redirect("stories:edit", pk=story.pk)
