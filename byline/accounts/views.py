@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from byline.accounts.models import User
 from byline.core.pagination import keyset_page
+from byline.social.selectors import profile_follow_context
 from byline.stories.models import Story
 
 
@@ -16,4 +17,8 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
         cursor=request.GET.get("after"),
         size=settings.PAGE_SIZE,
     )
-    return render(request, "accounts/user_detail.html", {"creator": creator, "page": page})
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {"creator": creator, "page": page, **profile_follow_context(request=request, user=creator)},
+    )

@@ -286,3 +286,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("BYLINE_LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# --- Engagement (issue 4): comment throttle for new accounts, page sizes.
+# An account younger than COMMENT_NEW_ACCOUNT_HOURS may post at most COMMENT_NEW_ACCOUNT_LIMIT
+# comments per COMMENT_NEW_ACCOUNT_WINDOW_MINUTES.
+COMMENT_NEW_ACCOUNT_HOURS = env_int("BYLINE_COMMENT_NEW_ACCOUNT_HOURS", 24, minimum=0)
+COMMENT_NEW_ACCOUNT_LIMIT = env_int("BYLINE_COMMENT_NEW_ACCOUNT_LIMIT", 5, minimum=1)
+COMMENT_NEW_ACCOUNT_WINDOW_MINUTES = env_int(
+    "BYLINE_COMMENT_NEW_ACCOUNT_WINDOW_MINUTES", 10, minimum=1
+)
+COMMENTS_PAGE_SIZE = 20  # top-level comments per page on a story

@@ -3,8 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from byline.core.pagination import keyset_page
-from byline.insights.labels import HOW_IT_WORKS
-from byline.insights.selectors import insights_summary
+from byline.social.story_context import story_engagement
 from byline.stories.models import Story, Tag
 from byline.stories.selectors import story_get_for_reader
 
@@ -50,11 +49,7 @@ def story_detail(request: HttpRequest, handle: str, slug: str) -> HttpResponse:
     context = {
         "story": story,
         "story_json_ld": story_json_ld(story),
-        "insights": insights_summary(story=story, viewer=request.user),
-        "insights_how_it_works": HOW_IT_WORKS,
-        "comments": story.comments.filter(is_hidden=False)
-        .select_related("author")
-        .order_by("created_at", "id")[:200],
+        **story_engagement(request=request, story=story),
     }
     return render(request, "stories/story_detail.html", context)
 
