@@ -30,6 +30,8 @@ def section_response(
 ) -> HttpResponse:
     """htmx: the re-rendered section, swapped in place. Without JavaScript: back to the story, at
     the section (or the full page with the error when `extra` carries one)."""
+    # Services move the counters with F() in the database; read them back before rendering.
+    story.refresh_from_db(fields=["comment_count", "like_count", "insight_count"])
     if request.htmx:
         context = {
             "story": story,
