@@ -25,6 +25,22 @@ def _bump(story: Story, delta: int) -> None:
     Story.objects.filter(pk=story.pk).update(insight_count=F("insight_count") + delta)
 
 
+def _notify(story: Story, reader: User) -> None:
+    """Group the author's insight notifications per story, counting distinct readers."""
+    readers = (
+        Rating.objects.filter(story=story)
+        .values("reader_id")
+        .union(Insight.objects.filter(story=story).values("reader_id"))
+    )
+    notification_group_add(
+        recipient=story.author,
+        kind=Notification.Kind.INSIGHT,
+        actor=reader,
+        story=story,
+        actor_count=len(readers),
+    )
+
+
 def rating_set(*, story: Story, reader: User, value: str) -> Rating:
     """Give or change the reader's one overall rating. Idempotent."""
     _check(reader, story)
@@ -37,12 +53,7 @@ def rating_set(*, story: Story, reader: User, value: str) -> Rating:
             )
             if created:
                 _bump(story, 1)
-                notification_group_add(
-                    recipient=story.author,
-                    kind=Notification.Kind.INSIGHT,
-                    actor=reader,
-                    story=story,
-                )
+                _notify(story, reader)
     except IntegrityError:  # a parallel request created it first
         rating, created = Rating.objects.get(story=story, reader=reader), False
     if not created and rating.value != value:
@@ -71,12 +82,7 @@ def insight_add(*, story: Story, reader: User, kind: str) -> Insight:
             insight, created = Insight.objects.get_or_create(story=story, reader=reader, kind=kind)
             if created:
                 _bump(story, 1)
-                notification_group_add(
-                    recipient=story.author,
-                    kind=Notification.Kind.INSIGHT,
-                    actor=reader,
-                    story=story,
-                )
+                _notify(story, reader)
     except IntegrityError:  # a parallel request created it first
         insight = Insight.objects.get(story=story, reader=reader, kind=kind)
     return insight

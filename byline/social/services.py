@@ -33,6 +33,7 @@ def notification_create(
     story=None,
     comment=None,
     message: str = "",
+    actor_count: int = 1,
 ) -> Notification | None:
     """Record an in-app notification (and queue its e-mail). Nobody is notified of their own
     action."""
@@ -45,6 +46,7 @@ def notification_create(
         story=story,
         comment=comment,
         message=message[:500],
+        actor_count=max(actor_count, 1),
     )
     _email_later(notification)
     return notification
@@ -52,10 +54,15 @@ def notification_create(
 
 @transaction.atomic
 def notification_group_add(
-    *, recipient: User, kind: str, actor: User, story: Story
+    *, recipient: User, kind: str, actor: User, story: Story, actor_count: int
 ) -> Notification | None:
-    """One unread row per story and kind: "Bob and 3 others liked ...". A new actor joins the
-    unread row (and moves it to the top) instead of adding a row per like or insight."""
+    """One unread row per story and kind: "Bob and 3 others liked ...", where `actor_count` is
+    how many different people have done it so far (the caller counts them). A new actor updates
+    the unread row (and moves it to the top) instead of adding a row per like or insight.
+
+    Callers hold the story row lock (their F() counter update comes first in the same
+    transaction), so parallel requests for one story take turns here and cannot create two rows.
+    """
     if actor.pk == recipient.pk:
         return None
     existing = (
@@ -65,15 +72,13 @@ def notification_group_add(
         .first()
     )
     if existing is None:
-        return notification_create(recipient=recipient, kind=kind, actor=actor, story=story)
-    fields = ["created_at"]
+        return notification_create(
+            recipient=recipient, kind=kind, actor=actor, story=story, actor_count=actor_count
+        )
     existing.created_at = timezone.now()
-    if existing.actor_id != actor.pk:
-        existing.actor = actor
-        existing.actor_count = F("actor_count") + 1
-        fields += ["actor", "actor_count"]
-    existing.save(update_fields=fields)
-    existing.refresh_from_db(fields=["actor_count"])
+    existing.actor = actor
+    existing.actor_count = max(actor_count, 1)
+    existing.save(update_fields=["created_at", "actor", "actor_count"])
     return existing
 
 
@@ -115,7 +120,11 @@ def like_add(*, story: Story, user: User) -> Like:
             if created:
                 Story.objects.filter(pk=story.pk).update(like_count=F("like_count") + 1)
                 notification_group_add(
-                    recipient=story.author, kind=Notification.Kind.LIKE, actor=user, story=story
+                    recipient=story.author,
+                    kind=Notification.Kind.LIKE,
+                    actor=user,
+                    story=story,
+                    actor_count=Like.objects.filter(story=story).count(),
                 )
     except IntegrityError:  # a parallel request created it first
         like = Like.objects.get(story=story, user=user)
