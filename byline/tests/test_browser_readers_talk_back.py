@@ -69,6 +69,11 @@ def test_readers_talk_back_from_insight_to_moderation(page_factory, alice, bob, 
     expect(comments.locator(".count-badge")).to_have_text("1")
     screenshot(reader, "engage-story-reader-desktop")
 
+    # ...and hearts it: the count changes in place.
+    reader.locator(".like__button").click()
+    expect(reader.locator(".like__button")).to_have_attribute("aria-pressed", "true")
+    expect(reader.locator(".like__count")).to_have_text("1")
+
     # Dave, another reader, replies to Bob's comment.
     other = page_factory(PHONE)
     other_console = watch_console(other)
@@ -87,7 +92,8 @@ def test_readers_talk_back_from_insight_to_moderation(page_factory, alice, bob, 
     author = page_factory()
     author_console = watch_console(author)
     sign_in(author, "alice", url)
-    expect(author.locator(".bell__count")).to_have_text("3")  # 2 comments + 1 grouped insight
+    # Two comments, one grouped insight row, one like.
+    expect(author.locator(".bell__count")).to_have_text("4")
     author_insights = author.locator("#story-insights")
     expect(author_insights).to_contain_text("Only you see every count")
     expect(author_insights.locator(".insight")).to_have_count(9)  # 3 ratings + 6 insights
@@ -98,6 +104,7 @@ def test_readers_talk_back_from_insight_to_moderation(page_factory, alice, bob, 
     expect(inbox).to_contain_text("Bob Reader commented on “The River Remembers”")
     expect(inbox).to_contain_text("Dave Outsider commented on “The River Remembers”")
     expect(inbox).to_contain_text("Bob Reader shared insights on “The River Remembers”")
+    expect(inbox).to_contain_text("Bob Reader liked “The River Remembers”")
     screenshot(author, "engage-notifications-desktop")
     author.get_by_role("button", name="Mark all as read").click()
     expect(author.locator(".notification--unread")).to_have_count(0)
