@@ -6,7 +6,6 @@ app_name = "comments"
 urlpatterns = [
     path("stories/<int:story_id>/comments/", views.create, name="create"),
     path("stories/<int:story_id>/comments/switch/", views.toggle, name="toggle"),
-    path("comments/<int:pk>/", views.reply_redirect, name="detail"),
     path("comments/<int:pk>/edit/", views.edit, name="edit"),
     path("comments/<int:pk>/delete/", views.delete, name="delete"),
 ]

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from byline.comments.models import Comment
@@ -118,11 +118,3 @@ def toggle(request: HttpRequest, story_id: int) -> HttpResponse:
     if not request.htmx:
         messages.success(request, "Comments are on." if enabled else "Comments are off.")
     return section_response(request, story=story, template=SECTION, anchor="story-comments")
-
-
-def reply_redirect(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = Comment.objects.select_related("story__author").filter(pk=pk).first()
-    if comment is None:
-        raise Http404("No such comment.")
-    public_story_or_404(comment.story_id)
-    return redirect(comment.get_absolute_url())

@@ -268,3 +268,14 @@ def test_readers_cannot_use_the_moderation_services(story, comment, bob):
         account_suspend(user=comment.author, by=bob, reason="x")
     comment.refresh_from_db()
     assert not comment.is_hidden
+
+
+def test_operators_see_reports_likes_and_follows_in_the_admin(client, story, comment, bob):
+    from byline.accounts.models import User
+
+    report_create(reporter=bob, comment=comment, reason="spam")
+    like_add(story=story, user=bob)
+    admin = User.objects.create_superuser(username="root", email="root@example.org", password="x")
+    client.force_login(admin)
+    for path in ("moderation/report", "social/like", "social/follow", "social/emailpreference"):
+        assert client.get(f"/admin/{path}/").status_code == 200, path
