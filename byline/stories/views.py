@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 
 from byline.core.pagination import keyset_page
 from byline.social.story_context import story_engagement
@@ -51,7 +52,13 @@ def story_detail(request: HttpRequest, handle: str, slug: str) -> HttpResponse:
         "story_json_ld": story_json_ld(story),
         **story_engagement(request=request, story=story),
     }
-    return render(request, "stories/story_detail.html", context)
+    # htmx asks for the comments section alone when sorting or paging comments.
+    template = "stories/story_detail.html"
+    if request.htmx and request.htmx.target == "story-comments":
+        template = "comments/_story_comments.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:

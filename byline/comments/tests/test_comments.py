@@ -303,3 +303,16 @@ def test_the_author_and_the_parent_commenter_are_notified(story, alice, bob, dav
         ("bob", "reply", "alice"),
         ("bob", "reply", "dave"),
     ]
+
+
+def test_htmx_sorting_gets_just_the_comments_section(client, story, bob):
+    comment_create(story=story, author=bob, body="only one")
+    response = client.get(
+        story.get_absolute_url() + "?sort=newest",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="story-comments",
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section class="comments" id="story-comments"')
+    assert "only one" in html and "<html" not in html
+    assert "HX-Request" in response["Vary"]
