@@ -41,14 +41,16 @@ def _moderator_only(user: User) -> None:
         raise PermissionDenied("Only moderators can do that.")
 
 
-def _notify(*, recipient: User, actor: User, message: str, story=None, comment=None) -> None:
+def _notify(*, recipient: User, message: str, story=None, comment=None) -> None:
     from byline.social.models import Notification
     from byline.social.services import notification_create
 
+    # No actor: the notice speaks for "a moderator"; who it was stays in the audit log only,
+    # so decisions do not invite retaliation against one person.
     notification_create(
         recipient=recipient,
         kind=Notification.Kind.MODERATION,
-        actor=actor,
+        actor=None,
         story=story,
         comment=comment,
         message=message,
@@ -126,7 +128,6 @@ def comment_hide(*, comment: Comment, by: User, reason: str = "") -> Comment:
         moderation_log(actor=by, action=ModerationAction.Action.HIDE, target=comment, reason=reason)
         _notify(
             recipient=comment.author,
-            actor=by,
             story=comment.story,
             comment=comment,
             message=_with_reason(
@@ -152,7 +153,6 @@ def comment_unhide(*, comment: Comment, by: User, reason: str = "") -> Comment:
         )
         _notify(
             recipient=comment.author,
-            actor=by,
             story=comment.story,
             comment=comment,
             message=_with_reason(
@@ -182,7 +182,6 @@ def comment_remove(*, comment: Comment, by: User, reason: str = "") -> Comment:
         )
         _notify(
             recipient=comment.author,
-            actor=by,
             story=comment.story,
             message=_with_reason(
                 f"A moderator removed your comment on \u201c{comment.story.title}\u201d", reason
@@ -212,7 +211,6 @@ def account_suspend(*, user: User, by: User, reason: str, report: Report | None 
         moderation_log(actor=by, action=ModerationAction.Action.SUSPEND, target=user, reason=reason)
         _notify(
             recipient=user,
-            actor=by,
             message=_with_reason("A moderator suspended your account", reason),
         )
     if report is not None and report.is_open:
@@ -237,7 +235,6 @@ def account_unsuspend(*, user: User, by: User, reason: str = "") -> User:
         )
         _notify(
             recipient=user,
-            actor=by,
             message=_with_reason("A moderator lifted the suspension of your account", reason),
         )
     return user

@@ -279,3 +279,10 @@ def test_operators_see_reports_likes_and_follows_in_the_admin(client, story, com
     client.force_login(admin)
     for path in ("moderation/report", "social/like", "social/follow", "social/emailpreference"):
         assert client.get(f"/admin/{path}/").status_code == 200, path
+
+
+def test_moderation_notices_do_not_name_the_moderator(story, comment, carol, dave):
+    comment_hide(comment=comment, by=carol, reason="Rude.")
+    notice = Notification.objects.get(recipient=dave)
+    assert notice.actor is None and "Carol" not in notice.text
+    assert ModerationAction.objects.get().actor == carol
