@@ -171,5 +171,11 @@ def test_reports_queue_and_story_sections_look_right(
     page.goto(story.get_absolute_url() + "#story-insights")
     expect(page.locator("#story-insights")).to_contain_text("Outstanding")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    page.locator("#story-insights").screenshot(path=str(screenshot(page, f"engage-story-{label}")))
+    page.locator("#story-insights").get_by_text("Add your insights").click()
+    expect(page.get_by_role("button", name=re.compile("Outstanding"))).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, f"engage-story-{label}")
+    sections = page.locator("#story-insights, #story-comments")
+    page.locator("#story-insights").screenshot(path=str(screenshot(page, f"engage-insights-{label}")))
+    assert sections.count() == 2
     assert page.errors == []
