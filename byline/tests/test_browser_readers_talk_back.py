@@ -176,6 +176,8 @@ def test_reports_queue_and_story_sections_look_right(
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, f"engage-story-{label}")
     sections = page.locator("#story-insights, #story-comments")
-    page.locator("#story-insights").screenshot(path=str(screenshot(page, f"engage-insights-{label}")))
+    page.locator("#story-insights").screenshot(
+        path=str(screenshot(page, f"engage-insights-{label}"))
+    )
     assert sections.count() == 2
     assert page.errors == []
