@@ -160,8 +160,6 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     if notification is None:
         raise Http404("No such notification.")
     notification_mark_read(notification=notification, user=request.user)
-    if request.POST.get("open"):
-        return redirect(notification.get_absolute_url())
     if request.htmx:
         return notifications(request)
     return redirect("social:notifications")

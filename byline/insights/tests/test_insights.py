@@ -140,7 +140,7 @@ def test_the_story_page_shows_the_most_given_rating_and_insights_most_given_firs
     insight_add(story=story, reader=dave, kind="heartfelt")
     insight_add(story=story, reader=carol, kind="heartfelt")
     html = client.get(story.get_absolute_url()).content.decode()
-    assert "<strong>Nice Work</strong>" in html
+    assert "<strong>Nice Work</strong>" in html and "· 2 readers" in html
     assert html.index("Heartfelt and relatable") < html.index("Masterful proofreading")
     assert "Eye opening" not in html  # visitors see only what was given
     assert "Sign in to add your insights" in html
