@@ -286,3 +286,27 @@ def test_moderation_notices_do_not_name_the_moderator(story, comment, carol, dav
     notice = Notification.objects.get(recipient=dave)
     assert notice.actor is None and "Carol" not in notice.text
     assert ModerationAction.objects.get().actor == carol
+
+
+def test_the_open_queue_pages_forward_oldest_first_without_repeats(
+    client, story, bob, carol, dave, settings
+):
+    import re
+
+    settings.PAGE_SIZE = 1  # two reports per page
+    reports = [
+        report_create(
+            reporter=bob,
+            comment=comment_create(story=story, author=dave, body=f"c{n}"),
+            reason="spam",
+        )
+        for n in range(5)
+    ]
+    client.force_login(carol)
+    seen, url = [], "/moderation/reports/"
+    while url:
+        html = client.get(url).content.decode()
+        seen += [int(pk) for pk in re.findall(r'<li class="report" id="report-(\d+)"', html)]
+        found = re.search(r'rel="next" href="([^"]+)"', html)
+        url = "/moderation/reports/" + found.group(1).replace("&amp;", "&") if found else None
+    assert seen == [report.pk for report in reports]
