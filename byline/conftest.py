@@ -9,6 +9,7 @@ mallory a suspended account
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import itertools
 
@@ -46,6 +47,8 @@ def make_user(handle: str, **fields) -> User:
         email=f"{handle}@example.org",
         password="correct horse battery staple",
         display_name=fields.pop("display_name", handle.capitalize()),
+        # The cast are established accounts (past the new-account comment throttle).
+        date_joined=fields.pop("date_joined", timezone.now() - dt.timedelta(days=30)),
         **fields,
     )
     from allauth.account.models import EmailAddress

@@ -15,6 +15,7 @@ from byline.accounts.policies import can_edit_profile
 from byline.accounts.selectors import user_get_by_handle
 from byline.accounts.services import user_delete, user_update_profile
 from byline.core.pagination import keyset_page
+from byline.social.selectors import profile_follow_context
 from byline.stories.models import Story
 
 
@@ -31,6 +32,7 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
         "creator": creator,
         "page": page,
         "can_edit": can_edit_profile(request.user, creator),
+        **profile_follow_context(request=request, user=creator),
     }
     return render(request, "accounts/user_detail.html", context)
 

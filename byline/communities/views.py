@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404, render
 
 from byline.communities.models import Community
 from byline.core.pagination import keyset_page
+from byline.social.policies import can_follow_community
+from byline.social.selectors import is_following
 from byline.stories.models import Story
 
 
@@ -23,5 +25,12 @@ def community_detail(request: HttpRequest, slug: str) -> HttpResponse:
         size=settings.PAGE_SIZE,
     )
     return render(
-        request, "communities/community_detail.html", {"community": community, "page": page}
+        request,
+        "communities/community_detail.html",
+        {
+            "community": community,
+            "page": page,
+            "following": is_following(viewer=request.user, community=community),
+            "can_follow": can_follow_community(request.user, community),
+        },
     )

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 
 from byline.accounts.models import User
-from byline.insights.labels import INSIGHT_BY_KEY, RATING_BY_KEY, Label
+from byline.insights.labels import INSIGHT_BY_KEY, RATING_BY_KEY, RATINGS, TOP_INSIGHTS, Label
 from byline.insights.models import Insight, Rating
 from byline.stories.models import Story
 
@@ -21,6 +21,27 @@ class InsightsSummary:
     @property
     def is_empty(self) -> bool:
         return not self.rating_counts and not self.top_insights
+
+    @property
+    def all_ratings(self) -> list[tuple[Label, int]]:
+        """Every rating with its count, zeros included, in the preset order (for the author)."""
+        counts = {label.key: n for label, n in self.rating_counts}
+        return [(label, counts.get(label.key, 0)) for label in RATINGS]
+
+    @property
+    def all_insights(self) -> list[tuple[Label, int]]:
+        """Every top insight with its count, zeros included, most given first (for the author)."""
+        counts = {label.key: n for label, n in self.top_insights}
+        ranked = sorted(TOP_INSIGHTS, key=lambda label: -counts.get(label.key, 0))
+        return [(label, counts.get(label.key, 0)) for label in ranked]
+
+    @property
+    def viewer_choices(self) -> list[tuple[Label, bool]]:
+        return [(label, label.key == self.viewer_rating) for label in RATINGS]
+
+    @property
+    def viewer_insight_choices(self) -> list[tuple[Label, bool]]:
+        return [(label, label.key in self.viewer_insights) for label in TOP_INSIGHTS]
 
 
 def insights_summary(*, story: Story, viewer: User | None = None) -> InsightsSummary:

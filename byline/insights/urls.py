@@ -1,2 +1,8 @@
+from django.urls import path
+
+from byline.insights import views
+
 app_name = "insights"
-urlpatterns: list = []
+urlpatterns = [
+    path("stories/<int:story_id>/insights/", views.give, name="give"),
+]

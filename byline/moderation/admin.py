@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from byline.moderation.models import ModerationAction
+from byline.moderation.models import ModerationAction, Report
 
 
 @admin.register(ModerationAction)
@@ -20,3 +20,13 @@ class ModerationActionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """Read-mostly: decisions are taken in the reports queue so they reach the audit log."""
+
+    list_display = ["created_at", "reporter", "reason", "status", "story", "comment"]
+    list_filter = ["status", "reason", "created_at"]
+    raw_id_fields = ["reporter", "story", "comment", "closed_by"]
+    readonly_fields = ["status", "closed_at", "closed_by"]

@@ -1,10 +1,19 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
 
 from byline.accounts.models import User
 from byline.moderation.models import ModerationAction
+
+if TYPE_CHECKING:
+    from byline.comments.models import Comment
+    from byline.moderation.models import Report
 
 
 def moderation_log(
@@ -19,3 +28,217 @@ def moderation_log(
         target_repr=str(target)[:300],
         reason=reason,
     )
+
+
+# --- Reports and the decisions taken on them (issue 4). Every decision: permission check,
+# change, audit-log entry and a notice to the person affected, in one transaction.
+
+
+def _moderator_only(user: User) -> None:
+    from byline.moderation.policies import can_handle_reports
+
+    if not can_handle_reports(user):
+        raise PermissionDenied("Only moderators can do that.")
+
+
+def _notify(*, recipient: User, message: str, story=None, comment=None) -> None:
+    from byline.social.models import Notification
+    from byline.social.services import notification_create
+
+    # No actor: the notice speaks for "a moderator"; who it was stays in the audit log only,
+    # so decisions do not invite retaliation against one person.
+    notification_create(
+        recipient=recipient,
+        kind=Notification.Kind.MODERATION,
+        actor=None,
+        story=story,
+        comment=comment,
+        message=message,
+    )
+
+
+def _close_reports(*, by: User, status: str, **target) -> int:
+    from byline.moderation.models import Report
+
+    return Report.objects.filter(status=Report.Status.OPEN, **target).update(
+        status=status, closed_at=timezone.now(), closed_by=by
+    )
+
+
+@transaction.atomic
+def report_create(
+    *, reporter: User, reason: str, details: str = "", story=None, comment=None
+) -> Report:
+    """Report a published story or a visible comment. One open report per person and target."""
+    from byline.moderation.models import Report
+    from byline.moderation.policies import can_report
+    from byline.social.policies import is_public_story
+
+    if not can_report(reporter):
+        raise PermissionDenied("You cannot report content.")
+    if (story is None) == (comment is None):
+        raise ValidationError("Report either a story or a comment.")
+    target_story = story if story is not None else comment.story
+    if not is_public_story(target_story) or (comment is not None and comment.is_deleted):
+        raise PermissionDenied("That cannot be reported.")
+    if reason not in Report.Reason.values:
+        raise ValidationError("Choose a reason for the report.")
+    details = (details or "").strip()
+    if len(details) > 1000:
+        raise ValidationError(
+            f"Keep the details under 1,000 characters (these have {len(details):,})."
+        )
+    existing = Report.objects.filter(
+        reporter=reporter, status=Report.Status.OPEN, story=story, comment=comment
+    ).first()
+    if existing is not None:
+        return existing
+    return Report.objects.create(
+        reporter=reporter, story=story, comment=comment, reason=reason, details=details
+    )
+
+
+@transaction.atomic
+def report_dismiss(*, report: Report, by: User, reason: str = "") -> Report:
+    """Close a report without acting on its target."""
+    _moderator_only(by)
+    if report.is_open:
+        report.status = report.Status.DISMISSED
+        report.closed_at = timezone.now()
+        report.closed_by = by
+        report.save(update_fields=["status", "closed_at", "closed_by"])
+        moderation_log(
+            actor=by, action=ModerationAction.Action.DISMISS_REPORT, target=report, reason=reason
+        )
+    return report
+
+
+@transaction.atomic
+def comment_hide(*, comment: Comment, by: User, reason: str = "") -> Comment:
+    """Hide a comment from readers (reversible); its open reports are closed as acted on."""
+    from byline.moderation.models import Report
+    from byline.stories.models import Story
+
+    _moderator_only(by)
+    if not comment.is_hidden:
+        comment.is_hidden = True
+        comment.save(update_fields=["is_hidden"])
+        if not comment.is_deleted:
+            Story.objects.filter(pk=comment.story_id).update(comment_count=F("comment_count") - 1)
+        moderation_log(actor=by, action=ModerationAction.Action.HIDE, target=comment, reason=reason)
+        _notify(
+            recipient=comment.author,
+            story=comment.story,
+            comment=comment,
+            message=_with_reason(
+                f"A moderator hid your comment on \u201c{comment.story.title}\u201d", reason
+            ),
+        )
+    _close_reports(by=by, status=Report.Status.RESOLVED, comment=comment)
+    return comment
+
+
+@transaction.atomic
+def comment_unhide(*, comment: Comment, by: User, reason: str = "") -> Comment:
+    from byline.stories.models import Story
+
+    _moderator_only(by)
+    if comment.is_hidden:
+        comment.is_hidden = False
+        comment.save(update_fields=["is_hidden"])
+        if not comment.is_deleted:
+            Story.objects.filter(pk=comment.story_id).update(comment_count=F("comment_count") + 1)
+        moderation_log(
+            actor=by, action=ModerationAction.Action.UNHIDE, target=comment, reason=reason
+        )
+        _notify(
+            recipient=comment.author,
+            story=comment.story,
+            comment=comment,
+            message=_with_reason(
+                f"A moderator restored your comment on \u201c{comment.story.title}\u201d", reason
+            ),
+        )
+    return comment
+
+
+@transaction.atomic
+def comment_remove(*, comment: Comment, by: User, reason: str = "") -> Comment:
+    """Remove a comment's text for good; replies under it stay, under a "removed" notice."""
+    from byline.moderation.models import Report
+    from byline.stories.models import Story
+
+    _moderator_only(by)
+    if not comment.is_deleted:
+        if not comment.is_hidden:
+            Story.objects.filter(pk=comment.story_id).update(comment_count=F("comment_count") - 1)
+        comment.is_deleted = True
+        comment.is_hidden = True
+        comment.body = ""
+        comment.body_html = ""
+        comment.save(update_fields=["is_deleted", "is_hidden", "body", "body_html"])
+        moderation_log(
+            actor=by, action=ModerationAction.Action.REMOVE, target=comment, reason=reason
+        )
+        _notify(
+            recipient=comment.author,
+            story=comment.story,
+            message=_with_reason(
+                f"A moderator removed your comment on \u201c{comment.story.title}\u201d", reason
+            ),
+        )
+    _close_reports(by=by, status=Report.Status.RESOLVED, comment=comment)
+    return comment
+
+
+@transaction.atomic
+def account_suspend(*, user: User, by: User, reason: str, report: Report | None = None) -> User:
+    """Suspend an account: it can still sign in and read, but every write service refuses it.
+    The report that led to it, if any, is closed as acted on."""
+    from byline.moderation.policies import can_suspend
+
+    if not can_suspend(by, user):
+        raise PermissionDenied("You cannot suspend this account.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Give a reason: the person will read it.")
+    if len(reason) > 500:
+        raise ValidationError("Keep the reason under 500 characters.")
+    if user.suspended_at is None:
+        user.suspended_at = timezone.now()
+        user.suspension_reason = reason
+        user.save(update_fields=["suspended_at", "suspension_reason"])
+        moderation_log(actor=by, action=ModerationAction.Action.SUSPEND, target=user, reason=reason)
+        _notify(
+            recipient=user,
+            message=_with_reason("A moderator suspended your account", reason),
+        )
+    if report is not None and report.is_open:
+        from byline.moderation.models import Report as ReportModel
+
+        _close_reports(by=by, status=ReportModel.Status.RESOLVED, pk=report.pk)
+    return user
+
+
+@transaction.atomic
+def account_unsuspend(*, user: User, by: User, reason: str = "") -> User:
+    from byline.moderation.policies import can_suspend
+
+    if not can_suspend(by, user):
+        raise PermissionDenied("You cannot change this account.")
+    if user.suspended_at is not None:
+        user.suspended_at = None
+        user.suspension_reason = ""
+        user.save(update_fields=["suspended_at", "suspension_reason"])
+        moderation_log(
+            actor=by, action=ModerationAction.Action.UNSUSPEND, target=user, reason=reason
+        )
+        _notify(
+            recipient=user,
+            message=_with_reason("A moderator lifted the suspension of your account", reason),
+        )
+    return user
+
+
+def _with_reason(text: str, reason: str) -> str:
+    return f"{text}: {reason.strip()}" if reason.strip() else f"{text}."

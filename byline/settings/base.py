@@ -434,3 +434,12 @@ NEW_ACCOUNT_DRAFTS_PER_HOUR = env_int("BYLINE_NEW_ACCOUNT_DRAFTS_PER_HOUR", 5, m
 INLINE_IMAGES_PER_HOUR = env_int("BYLINE_INLINE_IMAGES_PER_HOUR", 30, minimum=1)
 # How often the editor autosaves a draft while the author types (milliseconds).
 AUTOSAVE_INTERVAL_MS = env_int("BYLINE_AUTOSAVE_INTERVAL_MS", 4000, minimum=1000)
+# --- Engagement (issue 4): comment throttle for new accounts, page sizes.
+# An account younger than COMMENT_NEW_ACCOUNT_HOURS may post at most COMMENT_NEW_ACCOUNT_LIMIT
+# comments per COMMENT_NEW_ACCOUNT_WINDOW_MINUTES.
+COMMENT_NEW_ACCOUNT_HOURS = env_int("BYLINE_COMMENT_NEW_ACCOUNT_HOURS", 24, minimum=0)
+COMMENT_NEW_ACCOUNT_LIMIT = env_int("BYLINE_COMMENT_NEW_ACCOUNT_LIMIT", 5, minimum=1)
+COMMENT_NEW_ACCOUNT_WINDOW_MINUTES = env_int(
+    "BYLINE_COMMENT_NEW_ACCOUNT_WINDOW_MINUTES", 10, minimum=1
+)
+COMMENTS_PAGE_SIZE = 20  # top-level comments per page on a story

@@ -7,12 +7,12 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from byline.core import pagecache
 from byline.core.pagination import keyset_page
-from byline.insights.labels import HOW_IT_WORKS
-from byline.insights.selectors import insights_summary
+from byline.social.story_context import story_engagement
 from byline.stats.services import view_record
 from byline.stories.forms import AutosaveForm, InlineImageForm, PreviewForm, StoryForm, split_tags
 from byline.stories.models import Story, Tag
@@ -87,13 +87,17 @@ def story_detail(request: HttpRequest, handle: str, slug: str) -> HttpResponse:
     context = {
         "story": story,
         "story_json_ld": story_json_ld(story),
-        "insights": insights_summary(story=story, viewer=request.user),
-        "insights_how_it_works": HOW_IT_WORKS,
-        "comments": story.comments.filter(is_hidden=False)
-        .select_related("author")
-        .order_by("created_at", "id")[:200],
+        **story_engagement(request=request, story=story),
     }
-    return pagecache.mark(render(request, "stories/story_detail.html", context), cache_ticket)
+    # htmx asks for the comments section alone when sorting or paging comments; only the whole
+    # page goes into the shared page cache.
+    template = "stories/story_detail.html"
+    if request.htmx and request.htmx.target == "story-comments":
+        template = "comments/_story_comments.html"
+        cache_ticket = None
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return pagecache.mark(response, cache_ticket)
 
 
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -20,7 +20,7 @@ from byline.accounts.models import User
 from byline.comments.models import Comment
 from byline.comments.services import comment_create
 from byline.communities.models import Community
-from byline.insights.models import Insight, Rating
+from byline.insights.services import insight_add, rating_set
 from byline.stories.importer import import_story, parse_story_file
 from byline.stories.models import Story
 
@@ -83,14 +83,13 @@ class Command(BaseCommand):
             for handle, value in (entry.get("ratings") or {}).items():
                 reader = User.objects.filter(username=handle).first()
                 if reader and reader != story.author:
-                    Rating.objects.get_or_create(
-                        story=story, reader=reader, defaults={"value": value}
-                    )
+                    # Through the services, so Story.insight_count and notifications follow.
+                    rating_set(story=story, reader=reader, value=value)
             for handle, kinds in (entry.get("insights") or {}).items():
                 reader = User.objects.filter(username=handle).first()
                 if reader and reader != story.author:
                     for kind in kinds:
-                        Insight.objects.get_or_create(story=story, reader=reader, kind=kind)
+                        insight_add(story=story, reader=reader, kind=kind)
 
     def _comment(self, story: Story, item: dict, parent: Comment | None) -> None:
         author = User.objects.filter(username=item["author"]).first()

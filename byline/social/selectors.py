@@ -1,0 +1,110 @@
+"""Reads for likes, follows, the Following timeline and notifications."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from byline.accounts.models import User
+from byline.communities.models import Community
+from byline.core.pagination import KeysetPage, keyset_page
+from byline.social.models import Follow, Like, Notification
+from byline.stories.models import Story
+
+
+def viewer_likes(*, story: Story, viewer: User | None) -> bool:
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    return Like.objects.filter(story=story, user=viewer).exists()
+
+
+def is_following(*, viewer: User | None, creator: User | None = None, community=None) -> bool:
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    if creator is not None:
+        return Follow.objects.filter(follower=viewer, creator=creator).exists()
+    return Follow.objects.filter(follower=viewer, community=community).exists()
+
+
+def follow_counts(*, user: User) -> dict[str, int]:
+    """Followers and following of one person (two counts, one query each)."""
+    return {
+        "followers": Follow.objects.filter(creator=user).count(),
+        "following": Follow.objects.filter(follower=user).count(),
+    }
+
+
+def profile_follow_context(*, request, user: User) -> dict:
+    """What a profile page shows about follows: counts, and the viewer's follow button state."""
+    from byline.social.policies import can_follow_creator
+
+    return {
+        "follow_counts": follow_counts(user=user),
+        "following": is_following(viewer=request.user, creator=user),
+        "can_follow": can_follow_creator(request.user, user),
+    }
+
+
+def followers_page(*, user: User, cursor: str | None) -> KeysetPage:
+    return keyset_page(
+        Follow.objects.filter(creator=user).select_related("follower"),
+        cursor=cursor,
+        size=settings.PAGE_SIZE * 2,
+        field="created_at",
+    )
+
+
+def following_page(*, user: User, cursor: str | None) -> KeysetPage:
+    return keyset_page(
+        Follow.objects.filter(follower=user).select_related("creator", "community"),
+        cursor=cursor,
+        size=settings.PAGE_SIZE * 2,
+        field="created_at",
+    )
+
+
+def following_stories(*, viewer: User) -> QuerySet[Story]:
+    """Published stories by followed creators or in followed communities."""
+    creators = Follow.objects.filter(follower=viewer, creator__isnull=False).values("creator_id")
+    communities = Follow.objects.filter(follower=viewer, community__isnull=False).values(
+        "community_id"
+    )
+    return (
+        Story.objects.published()
+        .filter(Q(author_id__in=creators) | Q(community_id__in=communities))
+        .for_cards()
+    )
+
+
+def follow_suggestions(*, viewer: User, limit: int = 6) -> dict[str, list]:
+    """Creators and communities with recent published stories that the viewer does not follow."""
+    followed_creators = Follow.objects.filter(follower=viewer, creator__isnull=False).values(
+        "creator_id"
+    )
+    followed_communities = Follow.objects.filter(follower=viewer, community__isnull=False).values(
+        "community_id"
+    )
+    creators = list(
+        User.objects.filter(is_active=True, stories__status=Story.Status.PUBLISHED)
+        .exclude(pk=viewer.pk)
+        .exclude(pk__in=followed_creators)
+        .distinct()
+        .order_by("username")[:limit]
+    )
+    communities = list(Community.objects.exclude(pk__in=followed_communities)[:limit])
+    return {"creators": creators, "communities": communities}
+
+
+def notifications_page(*, user: User, cursor: str | None) -> KeysetPage:
+    return keyset_page(
+        Notification.objects.filter(recipient=user).select_related(
+            "actor", "story__author", "comment"
+        ),
+        cursor=cursor,
+        size=settings.PAGE_SIZE * 2,
+        field="created_at",
+    )
+
+
+def unread_count(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
