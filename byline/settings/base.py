@@ -286,3 +286,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("BYLINE_LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# --- Discovery (feeds, search, trending).
+# "summary": feeds carry the subtitle and the first words; "full": the whole story as HTML.
+FEED_CONTENT = env_choice("BYLINE_FEED_CONTENT", "summary", ("summary", "full"))
