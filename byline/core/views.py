@@ -6,6 +6,7 @@ from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 from byline.core.models import StaticPage
+from byline.discovery.views import explore, home  # noqa: F401 (home and explore live in discovery)
 
 
 def static_page(request: HttpRequest, slug: str) -> HttpResponse:
