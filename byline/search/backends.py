@@ -346,6 +346,8 @@ class PostgresBackend(SearchBackend):
         with transaction.atomic(), connection.cursor() as cursor:
             # Build the GIN index once over all rows instead of row by row.
             cursor.execute("DROP INDEX IF EXISTS search_document_vector_gin")
+            # TRUNCATE refuses to run while deferred foreign-key checks are pending.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {document}")
             cursor.execute(*self._fill_sql(None))
             cursor.execute(

@@ -92,3 +92,17 @@ def canonical_url(context, **params) -> str:
 @register.filter
 def get_item(mapping: dict, key: str):
     return mapping.get(key)
+
+
+@register.filter
+def can_feature(user) -> bool:
+    from byline.stories.policies import is_moderator
+
+    return is_moderator(user)
+
+
+@register.filter
+def is_featured(story) -> bool:
+    from byline.discovery.models import StaffPick
+
+    return StaffPick.objects.filter(story_id=story.pk).exists()
