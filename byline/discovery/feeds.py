@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
@@ -17,16 +18,28 @@ from byline.stories.models import Story, Tag
 FEED_SIZE = 20
 
 
+def absolute(path: str) -> str:
+    # Feeds are read far from the site: every address comes from BYLINE_SITE_URL, never from
+    # the Host header of whoever fetched the feed.
+    return f"{settings.SITE_URL}{path}"
+
+
 class StoryFeed(Feed):
     """The latest published stories of the whole site."""
 
-    description_template = None
+    url_name = "discovery:feed-rss"
+
+    def url_kwargs(self, obj) -> dict:
+        return {}
+
+    def feed_url(self, obj=None) -> str:
+        return absolute(reverse(self.url_name, kwargs=self.url_kwargs(obj)))
 
     def title(self, obj=None) -> str:
         return settings.SITE_NAME
 
     def link(self, obj=None) -> str:
-        return "/"
+        return absolute("/")
 
     def description(self, obj=None) -> str:
         return settings.SITE_TAGLINE
@@ -49,7 +62,7 @@ class StoryFeed(Feed):
         return f"{story.subtitle}\n\n{summary}" if story.subtitle else summary
 
     def item_link(self, story: Story) -> str:
-        return story.get_absolute_url()
+        return absolute(story.get_absolute_url())
 
     def item_guid(self, story: Story) -> str:
         # Stable across renames: the story's id, not its address.
@@ -61,7 +74,7 @@ class StoryFeed(Feed):
         return story.author.name
 
     def item_author_link(self, story: Story) -> str:
-        return f"{settings.SITE_URL}{story.author.get_absolute_url()}"
+        return absolute(story.author.get_absolute_url())
 
     def item_pubdate(self, story: Story):
         return story.published_at
@@ -74,6 +87,11 @@ class StoryFeed(Feed):
 
 
 class CommunityFeed(StoryFeed):
+    url_name = "discovery:community-feed-rss"
+
+    def url_kwargs(self, obj: Community) -> dict:
+        return {"slug": obj.slug}
+
     def get_object(self, request, slug: str) -> Community:
         return get_object_or_404(Community, slug=slug)
 
@@ -81,7 +99,7 @@ class CommunityFeed(StoryFeed):
         return f"{obj.name} · {settings.SITE_NAME}"
 
     def link(self, obj: Community) -> str:
-        return obj.get_absolute_url()
+        return absolute(obj.get_absolute_url())
 
     def description(self, obj: Community) -> str:
         return obj.description or f"Stories in {obj.name}."
@@ -93,6 +111,11 @@ class CommunityFeed(StoryFeed):
 
 
 class TagFeed(StoryFeed):
+    url_name = "discovery:tag-feed-rss"
+
+    def url_kwargs(self, obj: Tag) -> dict:
+        return {"slug": obj.slug}
+
     def get_object(self, request, slug: str) -> Tag:
         return get_object_or_404(Tag, slug=slug)
 
@@ -100,7 +123,7 @@ class TagFeed(StoryFeed):
         return f"{obj.name} · {settings.SITE_NAME}"
 
     def link(self, obj: Tag) -> str:
-        return obj.get_absolute_url()
+        return absolute(obj.get_absolute_url())
 
     def description(self, obj: Tag) -> str:
         return f"Stories tagged {obj.name}."
@@ -112,6 +135,11 @@ class TagFeed(StoryFeed):
 
 
 class CreatorFeed(StoryFeed):
+    url_name = "discovery:creator-feed-rss"
+
+    def url_kwargs(self, obj: User) -> dict:
+        return {"handle": obj.username}
+
     def get_object(self, request, handle: str) -> User:
         return get_object_or_404(User, username__iexact=handle, is_active=True)
 
@@ -119,7 +147,7 @@ class CreatorFeed(StoryFeed):
         return f"{obj.name} · {settings.SITE_NAME}"
 
     def link(self, obj: User) -> str:
-        return obj.get_absolute_url()
+        return absolute(obj.get_absolute_url())
 
     def description(self, obj: User) -> str:
         return obj.bio or f"Stories by {obj.name}."
@@ -131,7 +159,11 @@ class CreatorFeed(StoryFeed):
 
 
 def atom(feed_class: type[StoryFeed]) -> type[StoryFeed]:
-    return type(f"Atom{feed_class.__name__}", (feed_class,), {"feed_type": Atom1Feed})
+    return type(
+        f"Atom{feed_class.__name__}",
+        (feed_class,),
+        {"feed_type": Atom1Feed, "url_name": feed_class.url_name.replace("-rss", "-atom")},
+    )
 
 
 SiteRss, SiteAtom = StoryFeed, atom(StoryFeed)
