@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +32,22 @@ def trending_recompute(*, now: dt.datetime | None = None) -> int:
             status=Story.Status.PUBLISHED, published_at__gte=now - WINDOW, published_at__lte=now
         ).update(trending_score=0)
     return scored
+
+
+def trending_refresh_if_stale() -> bool:
+    """Enqueue a recompute when the last one is older than BYLINE_TRENDING_INTERVAL seconds.
+
+    This is the periodic trigger that needs no scheduler: the trending pages call it, and
+    `cache.add` lets exactly one request per interval enqueue the task (with the immediate
+    back-end it runs in that request; with BYLINE_TASKS=rq or database, on a worker). Operators
+    with cron can also run `byline trending`; the stats branch's view-count flush may enqueue
+    `recompute_trending` too. Returns True when a recompute was enqueued."""
+    if not cache.add("discovery:trending-fresh", True, settings.TRENDING_INTERVAL):
+        return False
+    from byline.discovery.tasks import recompute_trending
+
+    transaction.on_commit(recompute_trending.enqueue)
+    return True
 
 
 @transaction.atomic

@@ -6,7 +6,11 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
 
 from byline.discovery import selectors
-from byline.discovery.services import staff_pick_add, staff_pick_remove
+from byline.discovery.services import (
+    staff_pick_add,
+    staff_pick_remove,
+    trending_refresh_if_stale,
+)
 from byline.stories.models import Story
 from byline.stories.policies import is_moderator
 
@@ -22,6 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.htmx or cursor:
         context = {"page": latest, "paged": True}
     else:
+        trending_refresh_if_stale()
         context = {
             "page": latest,
             "featured": selectors.stories_featured(),
@@ -39,6 +44,7 @@ def explore(request: HttpRequest) -> HttpResponse:
     period = period if period in TOP_PERIODS else "week"
     cursor, size = request.GET.get("after"), settings.PAGE_SIZE
     if tab == "trending":
+        trending_refresh_if_stale()
         page = selectors.stories_trending(cursor=cursor, size=size)
     elif tab == "top":
         page = selectors.stories_top(period=period, cursor=cursor, size=size)

@@ -205,8 +205,17 @@ _WORD = re.compile(r"\w+")
 class SQLiteBackend(SearchBackend):
     vendor = "sqlite"
     tag_aggregate = "group_concat(t.name, ' ')"
-    # bm25 column weights: title, subtitle, tags, body.
-    rank = "(-bm25(search_fts, 10.0, 5.0, 2.5, 1.0))"
+    # bm25 alone lets a short body outweigh a title when a word is common (its IDF is then
+    # clamped to almost nothing), so the rank is tiered: which columns match (title 8,
+    # subtitle 4, tags 2; `highlight` marks a column only when it matches) decides first, and
+    # bm25 (column weights 10/5/2.5/1, squashed into [0, 1)) orders stories within a tier.
+    _bm25 = "(-bm25(search_fts, 10.0, 5.0, 2.5, 1.0))"
+    rank = (
+        "(CASE WHEN instr(highlight(search_fts, 0, char(2), char(3)), char(2)) THEN 8 ELSE 0 END"
+        " + CASE WHEN instr(highlight(search_fts, 1, char(2), char(3)), char(2)) THEN 4 ELSE 0 END"
+        " + CASE WHEN instr(highlight(search_fts, 2, char(2), char(3)), char(2)) THEN 2 ELSE 0 END"
+        f" + {_bm25} / (1.0 + {_bm25}))"
+    )
 
     def match_expression(self, query: str) -> str:
         """An FTS5 query built from the words of `query`, each quoted: FTS5 syntax in the input

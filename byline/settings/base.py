@@ -290,3 +290,6 @@ LOGGING = {
 # --- Discovery (feeds, search, trending).
 # "summary": feeds carry the subtitle and the first words; "full": the whole story as HTML.
 FEED_CONTENT = env_choice("BYLINE_FEED_CONTENT", "summary", ("summary", "full"))
+# Trending scores are recomputed at most this often (seconds), triggered by the pages that show
+# them, or by `byline trending` from cron.
+TRENDING_INTERVAL = env_int("BYLINE_TRENDING_INTERVAL", 300, minimum=10)

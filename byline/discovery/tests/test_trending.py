@@ -102,3 +102,15 @@ def test_the_command_and_the_task_recompute(alice):
     result = recompute_trending.enqueue()
     assert result.return_value == 1
     assert Story.objects.get(pk=story.pk).trending_score > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_that_show_trending_refresh_it_once_per_interval(client, alice):
+    story = make_story(alice, title="Lazy")
+    assert Story.objects.get(pk=story.pk).trending_score == 0
+    html = client.get("/explore/", {"tab": "trending"}).content.decode()
+    assert Story.objects.get(pk=story.pk).trending_score > 0
+    Story.objects.update(trending_score=0)
+    client.get("/")  # within the interval: no second recompute
+    assert Story.objects.get(pk=story.pk).trending_score == 0
+    assert "Nothing is trending right now." in html or "Lazy" in html

@@ -248,3 +248,10 @@ class TestSearchPage:
     def test_the_header_box_is_on_every_page(self, client):
         html = client.get("/").content.decode()
         assert 'action="/search/"' in html and 'name="q"' in html
+
+
+def test_a_title_match_beats_a_subtitle_and_body_match_of_a_common_word(alice):
+    make_story(alice, title="Notes on tides", subtitle="A river mouth", body="The river.")
+    make_story(alice, title="The river remembers", subtitle="x", body="Mud and stones. " * 60)
+    make_story(alice, title="Bread", body="Flour, water, salt and a river.")
+    assert titles("river") == ["The river remembers", "Notes on tides", "Bread"]
