@@ -75,6 +75,7 @@ class SearchHit:
     story_id: int
     score: float
     title_html: SafeString
+    subtitle_html: SafeString
     snippet_html: SafeString
     story: Story | None = None
 
@@ -154,7 +155,8 @@ class SearchBackend:
                 story_id=row[0],
                 score=float(row[1]),
                 title_html=highlight_html(row[2]),
-                snippet_html=highlight_html(row[3]),
+                subtitle_html=highlight_html(row[3]),
+                snippet_html=highlight_html(row[4]),
             )
             for row in rows
         ]
@@ -256,6 +258,7 @@ class SQLiteBackend(SearchBackend):
         sql = f"""
             SELECT s.id, {self.rank} AS score,
                    highlight(search_fts, 0, char(2), char(3)),
+                   highlight(search_fts, 1, char(2), char(3)),
                    snippet(search_fts, 3, char(2), char(3), '…', 24)
             FROM search_fts JOIN {story} s ON s.id = search_fts.rowid
             WHERE search_fts MATCH %s AND {where}{keyset}
@@ -324,6 +327,7 @@ class PostgresBackend(SearchBackend):
         sql = f"""
             SELECT hit.id, hit.score,
                    ts_headline('english', d.title, hit.query, %s),
+                   ts_headline('english', d.subtitle, hit.query, %s),
                    ts_headline('english', d.body, hit.query, %s)
             FROM (
                 SELECT s.id, {self.rank} AS score, q.query
@@ -340,6 +344,7 @@ class PostgresBackend(SearchBackend):
             cursor.execute(
                 sql,
                 [
+                    self.headline_title,
                     self.headline_title,
                     self.headline_body,
                     match,

@@ -255,3 +255,9 @@ def test_a_title_match_beats_a_subtitle_and_body_match_of_a_common_word(alice):
     make_story(alice, title="The river remembers", subtitle="x", body="Mud and stones. " * 60)
     make_story(alice, title="Bread", body="Flour, water, salt and a river.")
     assert titles("river") == ["The river remembers", "Notes on tides", "Bread"]
+
+
+def test_subtitles_are_highlighted_too(alice):
+    make_story(alice, title="Plain", subtitle="A <i>heron</i> at dusk")
+    [hit] = get_backend().search("heron").hits
+    assert hit.subtitle_html == "A &lt;i&gt;<mark>heron</mark>&lt;/i&gt; at dusk"
