@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.core.cache import cache
 from django.db.models import Count
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from byline.communities.models import Community
@@ -41,11 +42,19 @@ def stories_top(*, period: str, cursor: str | None, size: int) -> KeysetPage:
 
     All time walks story_top_idx (status, like_count, id); week and month read the period's
     stories through story_feed_idx and sort them (a bounded set)."""
-    stories = Story.objects.published().for_cards()
-    span = TOP_PERIODS[period]
+    span, now = TOP_PERIODS[period], timezone.now()
     if span is not None:
-        stories = stories.filter(published_at__gte=timezone.now() - span)
-    return keyset_page(stories, cursor=cursor, size=size, field="like_count")
+        stories = Story.objects.published().filter(published_at__gte=now - span)
+    else:
+        # The "not scheduled for later" condition is wrapped so that no planner mistakes it for
+        # a range worth walking story_feed_idx for (SQLite does, then sorts a million rows):
+        # the list must walk story_top_idx in order and stop after one page.
+        stories = (
+            Story.objects.filter(status=Story.Status.PUBLISHED)
+            .alias(visible_from=Coalesce("published_at", "published_at"))
+            .filter(visible_from__lte=now)
+        )
+    return keyset_page(stories.for_cards(), cursor=cursor, size=size, field="like_count")
 
 
 def stories_featured(*, limit: int = FEATURED_LIMIT) -> list[Story]:
