@@ -1,14 +1,22 @@
 """Keyset (cursor) pagination: pages stay as fast at page 10,000 as at page 1, and nothing is
-skipped or shown twice when new rows arrive between two pages. Never OFFSET."""
+skipped or shown twice when new rows arrive between two pages. Never OFFSET.
+
+A list is ordered newest (or highest) first by (`field`, id); `field` can be a datetime (the
+default, `published_at`) or a number (`trending_score`, `like_count`, a search rank). The cursor
+is an opaque, URL-safe token holding the last row's (value, id).
+"""
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+
+CURSOR_MAX_LENGTH = 100
 
 
 @dataclass
@@ -21,40 +29,84 @@ class KeysetPage:
         return self.next_cursor is not None
 
 
+def _encode(raw: str) -> str:
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str | None) -> tuple[str, int] | None:
+    if not cursor or len(cursor) > CURSOR_MAX_LENGTH:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        value, pk = raw.split("|")
+        return value, int(pk)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
 def encode_cursor(moment: dt.datetime, pk: int) -> str:
-    raw = f"{moment.isoformat()}|{pk}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return _encode(f"{moment.isoformat()}|{pk}")
 
 
 def decode_cursor(cursor: str | None) -> tuple[dt.datetime, int] | None:
     """The (moment, pk) in a cursor, or None for a missing or malformed one (first page)."""
-    if not cursor or len(cursor) > 100:
+    position = _decode(cursor)
+    if position is None:
         return None
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        moment, pk = raw.split("|")
-        parsed = dt.datetime.fromisoformat(moment)
-        if parsed.tzinfo is None:
-            return None
-        return parsed, int(pk)
-    except (ValueError, UnicodeDecodeError):
+        parsed = dt.datetime.fromisoformat(position[0])
+    except ValueError:
         return None
+    if parsed.tzinfo is None:
+        return None
+    return parsed, position[1]
+
+
+def encode_number_cursor(value: float, pk: int) -> str:
+    # repr() of a float round-trips exactly, so the next page starts precisely after this row.
+    return _encode(f"n{float(value)!r}|{pk}")
+
+
+def decode_number_cursor(cursor: str | None) -> tuple[float, int] | None:
+    """The (number, pk) in a numeric cursor, or None for a missing or malformed one."""
+    position = _decode(cursor)
+    if position is None or not position[0].startswith("n"):
+        return None
+    try:
+        value = float(position[0][1:])
+    except ValueError:
+        return None
+    if not math.isfinite(value):
+        return None
+    return value, position[1]
+
+
+def _is_temporal(queryset: QuerySet, field: str) -> bool:
+    try:
+        model_field = queryset.model._meta.get_field(field)
+    except Exception:  # an annotation: numeric (ranks, scores)
+        return False
+    return model_field.get_internal_type() in {"DateTimeField", "DateField"}
 
 
 def keyset_page(
     queryset: QuerySet, *, cursor: str | None, size: int, field: str = "published_at"
 ) -> KeysetPage:
-    """Rows ordered newest first by (`field`, id), starting after `cursor`."""
-    position = decode_cursor(cursor)
+    """Rows ordered newest (highest) first by (`field`, id), starting after `cursor`.
+
+    `field` may be a datetime or a numeric model field, or a numeric annotation. A malformed
+    cursor (or one made for another field type) gives the first page, never an error.
+    """
+    temporal = _is_temporal(queryset, field)
+    position = decode_cursor(cursor) if temporal else decode_number_cursor(cursor)
     if position is not None:
-        moment, pk = position
-        queryset = queryset.filter(
-            Q(**{f"{field}__lt": moment}) | Q(**{field: moment, "pk__lt": pk})
-        )
+        value, pk = position
+        queryset = queryset.filter(Q(**{f"{field}__lt": value}) | Q(**{field: value, "pk__lt": pk}))
     rows = list(queryset.order_by(f"-{field}", "-pk")[: size + 1])
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]
         last = rows[-1]
-        next_cursor = encode_cursor(getattr(last, field), last.pk)
+        encode = encode_cursor if temporal else encode_number_cursor
+        next_cursor = encode(getattr(last, field), last.pk)
     return KeysetPage(items=rows, next_cursor=next_cursor)

@@ -1,38 +1,12 @@
 from django.conf import settings
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
-from byline.communities.models import Community
 from byline.core.models import StaticPage
-from byline.core.pagination import keyset_page
-from byline.stories.models import Story, Tag
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    page = keyset_page(
-        Story.objects.published().for_cards(),
-        cursor=request.GET.get("after"),
-        size=settings.PAGE_SIZE,
-    )
-    return render(request, "core/home.html", {"page": page})
-
-
-def explore(request: HttpRequest) -> HttpResponse:
-    published = Q(stories__status=Story.Status.PUBLISHED)
-    communities = Community.objects.annotate(story_count=Count("stories", filter=published))
-    tags = (
-        Tag.objects.annotate(story_count=Count("stories", filter=published))
-        .filter(story_count__gt=0)
-        .order_by("-story_count", "name")[:30]
-    )
-    latest = Story.objects.published().for_cards()[:6]
-    return render(
-        request, "core/explore.html", {"communities": communities, "tags": tags, "latest": latest}
-    )
+from byline.discovery.views import explore, home  # noqa: F401 (home and explore live in discovery)
 
 
 def static_page(request: HttpRequest, slug: str) -> HttpResponse:

@@ -443,3 +443,9 @@ COMMENT_NEW_ACCOUNT_WINDOW_MINUTES = env_int(
     "BYLINE_COMMENT_NEW_ACCOUNT_WINDOW_MINUTES", 10, minimum=1
 )
 COMMENTS_PAGE_SIZE = 20  # top-level comments per page on a story
+# --- Discovery (feeds, search, trending).
+# "summary": feeds carry the subtitle and the first words; "full": the whole story as HTML.
+FEED_CONTENT = env_choice("BYLINE_FEED_CONTENT", "summary", ("summary", "full"))
+# Trending scores are recomputed at most this often (seconds), triggered by the pages that show
+# them, or by `byline trending` from cron.
+TRENDING_INTERVAL = env_int("BYLINE_TRENDING_INTERVAL", 300, minimum=10)
