@@ -24,3 +24,13 @@ def notification_create(
         comment=comment,
         message=message[:500],
     )
+
+
+def notification_mark_read(*, recipient: User, notification: Notification | None = None) -> int:
+    """Mark one notification (or, without one, all of them) read; the number marked."""
+    from django.utils import timezone
+
+    unread = Notification.objects.filter(recipient=recipient, read_at__isnull=True)
+    if notification is not None:
+        unread = unread.filter(pk=notification.pk)
+    return unread.update(read_at=timezone.now())

@@ -1,0 +1,51 @@
+"""Reader insights: one overall rating per reader and story, any number of top insights.
+`Story.insight_count` counts the top insights and is kept with F() updates."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from byline.accounts.models import User
+from byline.insights.labels import INSIGHT_BY_KEY, RATING_BY_KEY
+from byline.insights.models import Insight, Rating
+from byline.stories.models import Story
+
+
+@transaction.atomic
+def rating_set(*, story: Story, reader: User, value: str | None) -> Rating | None:
+    """Give, change or (value=None) take back the reader's overall rating."""
+    if value is None:
+        Rating.objects.filter(story=story, reader=reader).delete()
+        return None
+    if value not in RATING_BY_KEY:
+        raise ValueError(f"Unknown rating {value!r}.")
+    rating, _ = Rating.objects.update_or_create(
+        story=story, reader=reader, defaults={"value": value}
+    )
+    return rating
+
+
+def insight_add(*, story: Story, reader: User, kind: str) -> Insight:
+    """Give one top insight; giving it again changes nothing."""
+    if kind not in INSIGHT_BY_KEY:
+        raise ValueError(f"Unknown insight {kind!r}.")
+    existing = Insight.objects.filter(story=story, reader=reader, kind=kind).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            insight = Insight.objects.create(story=story, reader=reader, kind=kind)
+            Story.objects.filter(pk=story.pk).update(insight_count=F("insight_count") + 1)
+    except IntegrityError:  # the same reader, twice at once
+        return Insight.objects.get(story=story, reader=reader, kind=kind)
+    return insight
+
+
+@transaction.atomic
+def insight_remove(*, story: Story, reader: User, kind: str) -> None:
+    deleted, _ = Insight.objects.filter(story=story, reader=reader, kind=kind).delete()
+    if deleted:
+        Story.objects.filter(pk=story.pk, insight_count__gt=0).update(
+            insight_count=F("insight_count") - 1
+        )
