@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from byline.accounts.models import User
 from byline.accounts.policies import can_write
 from byline.api.forms import ImportForm, TokenForm
 from byline.api.models import ApiToken
@@ -69,7 +70,7 @@ def export(request: HttpRequest) -> HttpResponse:
         count = request.user.stories.count()
         return render(request, "api/export.html", {"story_count": count})
     spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
-    export_zip(spool, authors=type(request.user).objects.filter(pk=request.user.pk))
+    export_zip(spool, authors=User.objects.filter(pk=request.user.pk))
     spool.seek(0)
     stamp = timezone.now().strftime("%Y-%m-%d")
     return FileResponse(
