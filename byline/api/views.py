@@ -58,6 +58,8 @@ def token_list(request: HttpRequest) -> HttpResponse:
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     api_token_revoke(token=token)
+    if request.htmx:
+        return render(request, "api/token_list.html#token-row", {"token": token})
     messages.success(request, f"Revoked “{token.name}”. Tools using it can no longer sign in.")
     return redirect("api:tokens")
 

@@ -301,3 +301,16 @@ def test_a_suspended_author_changes_nothing_of_their_own(api, tokens, mallory):
     assert own.title == "Mine" and own.status == "draft"
     # Reading their own draft still works.
     assert api.get(f"/stories/{own.pk}", token=tokens["mallory"]).status_code == 200
+
+
+# --- Search -------------------------------------------------------------------------------
+
+
+def test_search_finds_published_stories_with_every_word(api, alice):
+    make_story(alice, title="Rivers of salt", body="The estuary at dawn.")
+    make_story(alice, title="Salt flats", body="Dry and white.")
+    make_story(alice, title="Secret salt estuary", body="Draft.", status="draft")
+    titles = [i["title"] for i in api.get("/search?q=salt+estuary").json()["items"]]
+    assert titles == ["Rivers of salt"]
+    assert api.get("/search?q=nothing-like-this").json()["items"] == []
+    assert api.get("/search").status_code == 422

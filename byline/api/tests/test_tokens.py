@@ -90,6 +90,20 @@ def test_it_revokes_a_token_so_it_no_longer_works(client, api, alice):
     assert response.json()["code"] == "invalid_token"
 
 
+def test_htmx_revokes_in_place_returning_only_the_row(client, alice):
+    token, _ = api_token_create(user=alice, name="In place", scope="read")
+    client.force_login(alice)
+    response = client.post(
+        reverse("api:token-revoke", args=[token.pk]), headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.strip().startswith('<li class="token-row token-row--revoked">')
+    assert "<html" not in html and "Revoke</button>" not in html
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
 @pytest.mark.parametrize("who", ["bob", "carol", "anonymous"])
 def test_it_lets_nobody_else_revoke_a_token(client, alice, bob, carol, who):
     token, _ = api_token_create(user=alice, name="x", scope="read")
