@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from byline.api.auth import ApiAuth
+from byline.api.auth import public
 from byline.api.endpoints import catalogue, comments, engagement, search, stories
 from byline.api.errors import install_error_handlers
 from byline.api.parser import SafeParser
@@ -28,7 +28,7 @@ api = NinjaAPI(
     version="1",
     description=DESCRIPTION,
     urls_namespace="api:v1",
-    auth=ApiAuth(),
+    auth=public,
     parser=SafeParser(),
     throttle=[AddressThrottle(), ClientThrottle()],
     openapi_extra={"info": {"license": {"name": "AGPL-3.0-or-later"}}},

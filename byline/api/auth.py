@@ -29,9 +29,29 @@ class Principal:
 
 
 class ApiAuth(HttpBearer):
-    """One scheme for every operation: anonymous callers get a Principal too (public reads)."""
+    """One scheme for every operation: anonymous callers get a Principal too (public reads).
+
+    `need` makes an operation refuse callers before its input is even parsed, so a caller
+    without the right gets 401/403, never a 422 about a body they may not send:
+    "user" (signed in), "write_scope" (and not a read-only token), "writer" (and not suspended).
+    """
+
+    def __init__(self, need: str | None = None) -> None:
+        super().__init__()
+        self.need = need
 
     def __call__(self, request: HttpRequest) -> Principal:
+        principal = self.identify(request)
+        request.auth = principal  # the helpers below read it
+        if self.need == "user":
+            require_user(request)
+        elif self.need == "write_scope":
+            require_write_scope(request)
+        elif self.need == "writer":
+            require_writer(request)
+        return principal
+
+    def identify(self, request: HttpRequest) -> Principal:
         header = request.headers.get("Authorization")
         if header:
             scheme, _, raw = header.partition(" ")
@@ -82,3 +102,9 @@ def require_writer(request: HttpRequest) -> User:
     if not can_write(user):
         raise ApiError(403, "suspended", "Your account is suspended: you cannot change anything.")
     return user
+
+
+public = ApiAuth()
+signed_in = ApiAuth(need="user")
+write_scope = ApiAuth(need="write_scope")
+writer = ApiAuth(need="writer")

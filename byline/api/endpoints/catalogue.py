@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Path, Query, Router
 
 from byline.accounts.models import User
-from byline.api.auth import require_user
+from byline.api.auth import require_user, signed_in
 from byline.api.endpoints.common import HANDLE_PATTERN, SLUG_PATTERN, CursorQuery
 from byline.api.errors import not_found, with_errors
 from byline.api.schemas import CommunityOut, CreatorOut, MeOut, PageOut, StorySummaryOut, TagOut
@@ -21,7 +21,9 @@ router = Router(tags=["creators and places"])
 MAX_LIST = 100
 
 
-@router.get("/me", response=with_errors({200: MeOut}), summary="The caller's own account")
+@router.get(
+    "/me", response=with_errors({200: MeOut}), summary="The caller's own account", auth=signed_in
+)
 def me(request: HttpRequest):
     user = require_user(request)
     user.is_moderator = is_moderator(user)
@@ -33,6 +35,7 @@ def me(request: HttpRequest):
     "/me/stories",
     response=with_errors({200: PageOut[StorySummaryOut]}),
     summary="The caller's stories in every state (drafts too), newest first",
+    auth=signed_in,
 )
 def my_stories(request: HttpRequest, cursor: str | None = CursorQuery):
     user = require_user(request)

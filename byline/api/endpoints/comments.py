@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from byline.api.auth import require_writer, viewer
+from byline.api.auth import require_writer, viewer, writer
 from byline.api.endpoints.common import MAX_ID, IdPath, story_for_viewer
 from byline.api.errors import forbidden, invalid, not_found, with_errors
 from byline.api.schemas import CommentIn, CommentOut, CommentPatch, PageOut
@@ -60,6 +60,7 @@ def comment_detail(request: HttpRequest, comment_id: int = IdPath):
     "/stories/{story_id}/comments",
     response=with_errors({201: CommentOut}),
     summary="Comment on a story, or reply to a comment (`parent`)",
+    auth=writer,
 )
 def comment_add(request: HttpRequest, payload: CommentIn, story_id: int = IdPath):
     user = require_writer(request)
@@ -78,7 +79,7 @@ def comment_add(request: HttpRequest, payload: CommentIn, story_id: int = IdPath
     return Status(201, comment)
 
 
-@router.patch("/comments/{comment_id}", response=with_errors({200: CommentOut}))
+@router.patch("/comments/{comment_id}", response=with_errors({200: CommentOut}), auth=writer)
 def comment_edit(request: HttpRequest, payload: CommentPatch, comment_id: int = IdPath):
     user = require_writer(request)
     comment = _comment_for_viewer(request, comment_id)
@@ -90,7 +91,7 @@ def comment_edit(request: HttpRequest, payload: CommentPatch, comment_id: int = 
         raise invalid(str(error), "body") from None
 
 
-@router.delete("/comments/{comment_id}", response=with_errors({204: None}))
+@router.delete("/comments/{comment_id}", response=with_errors({204: None}), auth=writer)
 def comment_remove(request: HttpRequest, comment_id: int = IdPath):
     user = require_writer(request)
     comment = _comment_for_viewer(request, comment_id)

@@ -6,7 +6,15 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Path, Router
 
-from byline.api.auth import require_user, require_write_scope, require_writer, viewer
+from byline.api.auth import (
+    require_user,
+    require_write_scope,
+    require_writer,
+    signed_in,
+    viewer,
+    write_scope,
+    writer,
+)
 from byline.api.endpoints.common import CursorQuery, IdPath, story_for_viewer
 from byline.api.errors import forbidden, invalid, not_found, with_errors
 from byline.api.schemas import (
@@ -66,7 +74,7 @@ def _story_to_react_on(request: HttpRequest, story_id: int):
     return user, story
 
 
-@router.put("/stories/{story_id}/rating", response=with_errors({200: InsightsOut}))
+@router.put("/stories/{story_id}/rating", response=with_errors({200: InsightsOut}), auth=writer)
 def rating_give(request: HttpRequest, payload: RatingIn, story_id: int = IdPath):
     if payload.value not in RATING_BY_KEY:
         raise invalid(f"Choose one of {', '.join(RATING_BY_KEY)}.", "value")
@@ -75,14 +83,14 @@ def rating_give(request: HttpRequest, payload: RatingIn, story_id: int = IdPath)
     return _summary(request, story)
 
 
-@router.delete("/stories/{story_id}/rating", response=with_errors({200: InsightsOut}))
+@router.delete("/stories/{story_id}/rating", response=with_errors({200: InsightsOut}), auth=writer)
 def rating_take_back(request: HttpRequest, story_id: int = IdPath):
     user, story = _story_to_react_on(request, story_id)
     rating_set(story=story, reader=user, value=None)
     return _summary(request, story)
 
 
-@router.post("/stories/{story_id}/insights", response=with_errors({200: InsightsOut}))
+@router.post("/stories/{story_id}/insights", response=with_errors({200: InsightsOut}), auth=writer)
 def insight_give(request: HttpRequest, payload: InsightIn, story_id: int = IdPath):
     if payload.kind not in INSIGHT_BY_KEY:
         raise invalid(f"Choose one of {', '.join(INSIGHT_BY_KEY)}.", "kind")
@@ -91,7 +99,11 @@ def insight_give(request: HttpRequest, payload: InsightIn, story_id: int = IdPat
     return _summary(request, story)
 
 
-@router.delete("/stories/{story_id}/insights/{kind}", response=with_errors({200: InsightsOut}))
+@router.delete(
+    "/stories/{story_id}/insights/{kind}",
+    response=with_errors({200: InsightsOut}),
+    auth=writer,
+)
 def insight_take_back(
     request: HttpRequest, story_id: int = IdPath, kind: str = Path(..., max_length=20)
 ):
@@ -106,6 +118,7 @@ def insight_take_back(
     "/notifications",
     response=with_errors({200: PageOut[NotificationOut]}),
     summary="The caller's notifications, newest first",
+    auth=signed_in,
 )
 def notification_list(request: HttpRequest, cursor: str | None = CursorQuery):
     user = require_user(request)
@@ -118,7 +131,11 @@ def notification_list(request: HttpRequest, cursor: str | None = CursorQuery):
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
-@router.post("/notifications/{notification_id}/read", response=with_errors({200: CountOut}))
+@router.post(
+    "/notifications/{notification_id}/read",
+    response=with_errors({200: CountOut}),
+    auth=write_scope,
+)
 def notification_read(request: HttpRequest, notification_id: int = IdPath):
     user = require_write_scope(request)
     notification = Notification.objects.filter(pk=notification_id, recipient=user).first()
@@ -127,7 +144,12 @@ def notification_read(request: HttpRequest, notification_id: int = IdPath):
     return {"count": notification_mark_read(recipient=user, notification=notification)}
 
 
-@router.post("/notifications/read", response=with_errors({200: CountOut}), summary="Mark all read")
+@router.post(
+    "/notifications/read",
+    response=with_errors({200: CountOut}),
+    summary="Mark all read",
+    auth=write_scope,
+)
 def notification_read_all(request: HttpRequest):
     user = require_write_scope(request)
     return {"count": notification_mark_read(recipient=user)}

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from byline.api.auth import require_writer
+from byline.api.auth import require_writer, writer
 from byline.api.endpoints.common import SLUG_PATTERN, CursorQuery, IdPath, story_for_viewer
 from byline.api.errors import conflict, forbidden, invalid, with_errors
 from byline.api.schemas import PageOut, ReasonIn, StoryIn, StoryOut, StoryPatch, StorySummaryOut
@@ -81,7 +81,7 @@ def story_detail(request: HttpRequest, story_id: int = IdPath):
     return story_for_viewer(request, story_id)
 
 
-@router.post("", response=with_errors({201: StoryOut}), summary="Create a draft")
+@router.post("", response=with_errors({201: StoryOut}), summary="Create a draft", auth=writer)
 def story_create_draft(request: HttpRequest, payload: StoryIn):
     user = require_writer(request)
     if not policies.can_create_story(user):
@@ -101,7 +101,9 @@ def story_create_draft(request: HttpRequest, payload: StoryIn):
     return Status(201, _fresh(story))
 
 
-@router.patch("/{story_id}", response=with_errors({200: StoryOut}), summary="Edit a story")
+@router.patch(
+    "/{story_id}", response=with_errors({200: StoryOut}), summary="Edit a story", auth=writer
+)
 def story_edit(request: HttpRequest, payload: StoryPatch, story_id: int = IdPath):
     user = require_writer(request)
     story = story_for_viewer(request, story_id)
@@ -142,6 +144,7 @@ def _may_act_on(user, story) -> bool:
     "/{story_id}/submit",
     response=with_errors({200: StoryOut}),
     summary="Submit a draft for review (published at once when the site has no review)",
+    auth=writer,
 )
 def story_submit_for_review(request: HttpRequest, story_id: int = IdPath):
     user = require_writer(request)
@@ -161,6 +164,7 @@ def story_submit_for_review(request: HttpRequest, story_id: int = IdPath):
     "/{story_id}/publish",
     response=with_errors({200: StoryOut}),
     summary="Publish: a moderator approves a submitted story; authors publish where no review",
+    auth=writer,
 )
 def story_publish_now(request: HttpRequest, story_id: int = IdPath):
     user = require_writer(request)
@@ -183,6 +187,7 @@ def story_publish_now(request: HttpRequest, story_id: int = IdPath):
     "/{story_id}/unpublish",
     response=with_errors({200: StoryOut}),
     summary="Take a published story back to draft (author or moderator)",
+    auth=writer,
 )
 def story_take_down(request: HttpRequest, story_id: int = IdPath, payload: ReasonIn | None = None):
     user = require_writer(request)
@@ -195,7 +200,9 @@ def story_take_down(request: HttpRequest, story_id: int = IdPath, payload: Reaso
     return _fresh(story)
 
 
-@router.delete("/{story_id}", response=with_errors({204: None}), summary="Delete a story")
+@router.delete(
+    "/{story_id}", response=with_errors({204: None}), summary="Delete a story", auth=writer
+)
 def story_remove(request: HttpRequest, story_id: int = IdPath):
     user = require_writer(request)
     story = story_for_viewer(request, story_id)

@@ -149,3 +149,12 @@ def test_it_answers_401_when_a_sign_in_is_needed(api):
         response = api.call(method, path, json_body={"title": "x"} if method == "post" else None)
         assert response.status_code == 401
         assert response.json()["code"] == "not_authenticated"
+
+
+def test_it_checks_who_calls_before_it_reads_the_body(api, alice):
+    # Nobody learns the shape of a write they may not make: 401/403 come before any 422.
+    assert api.post("/stories", {"nonsense": True}).status_code == 401
+    read_only = make_token(alice, scope="read")
+    response = api.post("/stories", {"nonsense": True}, token=read_only)
+    assert response.status_code == 403 and response.json()["code"] == "insufficient_scope"
+    assert api.post("/stories", {"nonsense": True}, token=make_token(alice)).status_code == 422

@@ -241,3 +241,28 @@ def test_a_suspended_reader_still_reads_notifications(api, tokens, mallory, bob)
     notification_create(recipient=mallory, kind="follow", actor=bob)
     assert len(api.get("/notifications", token=tokens["mallory"]).json()["items"]) == 1
     assert api.post("/notifications/read", token=tokens["mallory"]).status_code == 200
+
+
+def test_the_other_lists_make_a_fixed_number_of_queries(
+    api, tokens, alice, bob, dave, community, django_assert_max_num_queries
+):
+    from byline.communities.models import Community
+
+    for n in range(6):
+        story = make_story(alice, title=f"S{n}", community=community, tags=[f"T{n}", "Common"])
+        notification_create(
+            recipient=alice, kind="comment", actor=bob if n % 2 else dave, story=story
+        )
+        Community.objects.create(name=f"C{n}", slug=f"c{n}")
+    for path, count in (
+        ("/notifications", 6),
+        ("/communities", 7),
+        ("/tags", 7),
+        ("/me/stories", 6),
+        ("/creators/alice/stories", 6),
+        ("/search?q=S", 6),
+    ):
+        # Token, list, prefetch (and the token's last-use update once): an N+1 would add 6.
+        with django_assert_max_num_queries(4):
+            response = api.get(path, token=tokens["alice"])
+        assert len(response.json()["items"]) == count, path
