@@ -14,6 +14,7 @@ uncompressed size are limited, and every image passes byline.core.images.clean_i
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import tempfile
@@ -25,9 +26,12 @@ from typing import BinaryIO
 
 import yaml
 from django.conf import settings
-from django.db.models import Count, Prefetch, QuerySet
+from django.db import transaction
+from django.db.models import Count, F, Prefetch, QuerySet
+from django.utils import timezone
 
-from byline.accounts.models import User
+from byline.accounts.models import RESERVED_HANDLES, User
+from byline.comments.models import BODY_MAX_LENGTH as COMMENT_MAX_LENGTH
 from byline.comments.models import Comment
 from byline.insights.models import Insight, Rating
 from byline.stories.importer import (
@@ -38,13 +42,16 @@ from byline.stories.importer import (
     parse_story_file,
 )
 from byline.stories.models import Story
+from byline.stories.rendering import render_comment
 
 EXPORT_FORMAT = "byline-export"
 EXPORT_VERSION = 1
 MAX_MEMBERS = 2000
 MAX_STORIES = 1000
 MAX_TOTAL_BYTES = 512 * 1024 * 1024
+MAX_RECORD_BYTES = 64 * 1024 * 1024
 IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "gif", "webp")
+COMMENTER_RE = re.compile(r"^[a-z0-9_]{2,30}\Z")
 MEMBER_RE = re.compile(
     r"^stories/(?P<handle>[a-z0-9_]{2,30})/(?P<slug>[a-z0-9][a-z0-9-]{0,159})"
     r"\.(?P<ext>md|jpg|jpeg|png|gif|webp)\Z"
@@ -136,14 +143,16 @@ def export_zip(out: BinaryIO, *, authors: QuerySet[User] | None = None) -> int:
                         f"{folder}/{story.slug}.{_extension(story.hero_image.name)}",
                         image.read(),
                     )
+            numbers = {c.pk: n for n, c in enumerate(story.exported_comments, start=1)}
             record.append(
                 {
                     "file": f"{folder}/{story.slug}.md",
                     "title": story.title,
                     "comments": [
                         {
-                            "id": comment.pk,
-                            "parent": comment.parent_id,
+                            # Numbered within the story, so an export is the same on any site.
+                            "id": numbers[comment.pk],
+                            "parent": numbers.get(comment.parent_id),
                             "author_handle": comment.author.username,
                             "author": comment.author.name,
                             "body": comment.body,
@@ -175,6 +184,7 @@ class ArchiveError(Exception):
 @dataclass
 class ImportReport:
     results: list[ImportResult] = field(default_factory=list)
+    paths: list[Path] = field(default_factory=list)  # the file of each result
     errors: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
@@ -217,10 +227,15 @@ def extract_archive(fileobj: BinaryIO, folder: Path, *, max_total: int = MAX_TOT
         for member in members:
             if member.is_dir():
                 continue
+            if member.filename == "engagement.json":
+                with archive.open(member) as source:
+                    total += _copy_limited(
+                        source, folder / "engagement.json", MAX_RECORD_BYTES, "engagement.json"
+                    )
+                continue
             match = MEMBER_RE.match(member.filename)
             if match is None:
-                if member.filename != "engagement.json":
-                    skipped.append(member.filename[:200])
+                skipped.append(member.filename[:200])
                 continue
             if member.flag_bits & 0x1:
                 raise ArchiveError(f"{match.group(0)} is encrypted.")
@@ -245,6 +260,58 @@ def extract_archive(fileobj: BinaryIO, folder: Path, *, max_total: int = MAX_TOT
     return sorted(stories), skipped
 
 
+def _commenter(handle: str, name: str) -> User:
+    user = User.objects.filter(username=handle).first()
+    if user is None:
+        if not COMMENTER_RE.match(handle) or handle in RESERVED_HANDLES:
+            raise ValueError(f"bad commenter handle {handle!r}")
+        user = User(username=handle, display_name=" ".join(str(name).split())[:80])
+        user.set_unusable_password()
+        user.save()
+    return user
+
+
+def _moment(value) -> dt.datetime | None:
+    if value in (None, ""):
+        return None
+    moment = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, dt.UTC)
+
+
+@transaction.atomic
+def restore_comments(record: dict, stories: dict[str, Story]) -> int:
+    """Recreate the comments of `engagement.json` on the newly imported `stories` (by file).
+    Checked whole first: a bad entry raises ValueError and restores nothing."""
+    if not isinstance(record, dict) or record.get("format") != EXPORT_FORMAT:
+        raise ValueError("not a Byline export record")
+    made = 0
+    for entry in record.get("stories") or []:
+        story = stories.get(entry.get("file"))
+        if story is None:
+            continue
+        numbered: dict[int, Comment] = {}
+        for item in entry.get("comments") or []:
+            body = str(item["body"]).strip()
+            if not body or len(body) > COMMENT_MAX_LENGTH:
+                raise ValueError(f"comment {item.get('id')} in {entry['file']} has a bad body")
+            comment = Comment.objects.create(
+                story=story,
+                author=_commenter(str(item["author_handle"]), item.get("author", "")),
+                parent=numbered.get(item.get("parent")),
+                body=body,
+                body_html=render_comment(body),
+                created_at=_moment(item.get("created_at")) or timezone.now(),
+                edited_at=_moment(item.get("edited_at")),
+            )
+            numbered[int(item["id"])] = comment
+        if numbered:
+            Story.objects.filter(pk=story.pk).update(
+                comment_count=F("comment_count") + len(numbered)
+            )
+            made += len(numbered)
+    return made
+
+
 def import_files(
     paths: Iterable[Path],
     *,
@@ -265,6 +332,7 @@ def import_files(
                     create_communities=create_communities,
                 )
             )
+            report.paths.append(path)
         except StoryImportError as error:
             shown = path.relative_to(root) if root and path.is_relative_to(root) else path.name
             report.errors.append(
@@ -304,4 +372,17 @@ def import_upload(
             create_communities=create_communities,
         )
         report.skipped = skipped
+        record = folder / "engagement.json"
+        if author is None and record.is_file():
+            # A site moving house keeps its conversations; a creator's upload does not bring
+            # other people's words along under their names.
+            created = {
+                f"stories/{path.parent.name}/{path.stem}.md": result.story
+                for path, result in zip(report.paths, report.results, strict=True)
+                if result.created
+            }
+            try:
+                restore_comments(json.loads(record.read_text(encoding="utf-8")), created)
+            except (ValueError, TypeError, KeyError, AttributeError) as error:
+                report.errors.append(f"engagement.json: comments not restored ({error}).")
         return report

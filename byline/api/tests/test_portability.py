@@ -106,6 +106,14 @@ def test_the_round_trip_through_an_empty_site_gives_identical_content(
         status="draft",
     )
     make_story(bob, title="Ünïcode — 日本語", subtitle="Sub: with colon", tags=["Ñ"])
+    from byline.comments.services import comment_update
+    from byline.conftest import make_user
+
+    top = comment_create(story=river, author=bob, body="Lovely *river*.")
+    comment_create(story=river, author=make_user("quiet_reader"), body="Agreed.", parent=top)
+    comment_update(
+        comment=comment_create(story=river, author=alice, body="Thanks"), body="Thank you!"
+    )
     first_zip = tmp_path / "first.zip"
     call_command("export", str(first_zip), stdout=io.StringIO())
     first = read_zip(first_zip.read_bytes())
@@ -126,7 +134,7 @@ def test_the_round_trip_through_an_empty_site_gives_identical_content(
 
     assert sorted(first) == sorted(second)
     for name in first:
-        if name.endswith(".md"):
+        if name.endswith((".md", ".json")):
             assert first[name].decode() == second[name].decode(), name
         elif name.endswith(".jpg"):
             # Images are re-encoded on every import (metadata stripped): same picture, same size.
@@ -134,6 +142,15 @@ def test_the_round_trip_through_an_empty_site_gives_identical_content(
             assert (a.format, a.size) == (b.format, b.size)
     assert Story.objects.get(title="Rules and quotes").status == "draft"
     assert Story.objects.get(title="The River").hero_image_credit == "Photo: Alice"
+    river = Story.objects.get(title="The River")
+    assert [
+        (c.author.username, c.parent_id is not None) for c in river.comments.order_by("id")
+    ] == [
+        ("bob", False),
+        ("quiet_reader", True),
+        ("alice", False),
+    ]
+    assert not User.objects.get(username="quiet_reader").has_usable_password()
 
 
 def test_the_export_command_exports_one_creator(alice, bob, tmp_path):
@@ -182,7 +199,7 @@ def test_the_export_page_has_an_empty_state(client, dave):
 
 
 def test_an_upload_becomes_the_uploaders_drafts(client, alice, bob, dave):
-    make_story(bob, title="Bob's story")
+    comment_create(story=make_story(bob, title="Bob's story"), author=alice, body="Hi")
     archive = exported(authors=User.objects.filter(pk=bob.pk))
     Story.objects.all().delete()
     client.force_login(dave)
@@ -194,6 +211,7 @@ def test_an_upload_becomes_the_uploaders_drafts(client, alice, bob, dave):
     assert "1 new draft" in response.content.decode()
     story = Story.objects.get()
     assert story.author == dave and story.status == "draft"  # never as bob, never published
+    assert not story.comments.exists()
 
 
 def test_a_single_markdown_upload_links_only_existing_communities(client, alice):
@@ -317,3 +335,10 @@ def test_the_import_command_reports_a_bad_archive(tmp_path):
     bad.write_bytes(b"not a zip at all")
     with pytest.raises(CommandError):
         call_command("import", str(bad), stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_a_bad_engagement_record_keeps_the_stories_and_says_so(alice):
+    archive = zip_of({"stories/alice/s.md": STORY_MD, "engagement.json": b"{not json"})
+    report = import_upload(io.BytesIO(archive), filename="x.zip")
+    assert report.created == 1
+    assert "comments not restored" in report.errors[0]
