@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("byline.discovery.urls")),
     path("", include("byline.search.urls")),
     path("", include("byline.stats.urls")),
+    path("", include("byline.api.urls")),
     # /@handle and /@handle/slug come last: they match any handle.
     path("", include("byline.stories.urls")),
     path("", include("byline.accounts.urls")),

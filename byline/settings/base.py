@@ -449,3 +449,10 @@ FEED_CONTENT = env_choice("BYLINE_FEED_CONTENT", "summary", ("summary", "full"))
 # Trending scores are recomputed at most this often (seconds), triggered by the pages that show
 # them, or by `byline trending` from cron.
 TRENDING_INTERVAL = env_int("BYLINE_TRENDING_INTERVAL", 300, minimum=10)
+# --- API and portability (byline.api): /api/v1/, personal access tokens, import and export.
+INSTALLED_APPS.append("ninja")  # serves the API docs page's own JS and CSS (no CDN, CSP 'self')
+# Requests per minute, per client address and per token (or signed-in account).
+API_RATE_PER_ADDRESS = env_int("BYLINE_API_RATE_PER_ADDRESS", 300, minimum=1)
+API_RATE_PER_TOKEN = env_int("BYLINE_API_RATE_PER_TOKEN", 600, minimum=1)
+# Largest upload on /settings/import/ (a zip from /settings/export/ or one Markdown file).
+IMPORT_MAX_BYTES = env_int("BYLINE_IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)

@@ -101,8 +101,12 @@ def handle_for(name: str) -> str:
     return handle if len(handle) >= 2 else f"creator_{secrets.token_hex(3)}"
 
 
-def parse_story_file(path: Path) -> StoryFile:
-    """Read and check one file; raises StoryImportError, writes nothing."""
+def parse_story_file(path: Path, *, root: Path | None = None) -> StoryFile:
+    """Read and check one file; raises StoryImportError, writes nothing.
+
+    With `root` (uploads), a hero image must be a file inside that folder: a file cannot point
+    the importer at anything else on the server.
+    """
     path = Path(path)
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
@@ -119,7 +123,8 @@ def parse_story_file(path: Path) -> StoryFile:
         raise StoryImportError(
             path, "the file must start with YAML front matter between '---' lines."
         )
-    parts = raw.split("\n---", 2)
+    # Split at the first closing line only: the body may contain Markdown rules ("---").
+    parts = raw.split("\n---", 1)
     if len(parts) < 2:
         raise StoryImportError(path, "the front matter is not closed by a '---' line.")
     front, body = parts[0][3:], parts[1]
@@ -203,6 +208,8 @@ def parse_story_file(path: Path) -> StoryFile:
         if not isinstance(meta["hero_image"], str):
             raise StoryImportError(path, "must be a path to an image file.", "hero_image")
         hero = (path.parent / meta["hero_image"]).resolve()
+        if root is not None and not hero.is_relative_to(Path(root).resolve()):
+            raise StoryImportError(path, "must be an image file inside the upload.", "hero_image")
         if not hero.is_file():
             raise StoryImportError(path, f"no image file at {hero}.", "hero_image")
 
@@ -253,11 +260,11 @@ def _author(parsed: StoryFile) -> User:
     return user
 
 
-def _community(parsed: StoryFile) -> Community | None:
+def _community(parsed: StoryFile, *, create: bool = True) -> Community | None:
     if not parsed.community:
         return None
     community = Community.objects.filter(name__iexact=parsed.community).first()
-    if community is None:
+    if community is None and create:
         base = slugify(parsed.community)[:70] or "community"
         slug, n = base, 2
         while Community.objects.filter(slug=slug).exists():
@@ -268,9 +275,19 @@ def _community(parsed: StoryFile) -> Community | None:
     return community
 
 
-def import_story(parsed: StoryFile) -> ImportResult:
+def import_story(
+    parsed: StoryFile,
+    *,
+    author: User | None = None,
+    as_draft: bool = False,
+    create_communities: bool = True,
+) -> ImportResult:
     """Create the story (and its author, community and tags when new). Idempotent: a story with
-    the same author and title-derived address is found again, not duplicated."""
+    the same author and title-derived address is found again, not duplicated.
+
+    A creator's own upload passes `author` (the file's author fields are then ignored: nobody
+    imports as someone else), `as_draft` (review still applies) and `create_communities=False`
+    (an upload links only to communities that exist)."""
     hero = None
     if parsed.hero_image is not None:
         try:
@@ -280,7 +297,7 @@ def import_story(parsed: StoryFile) -> ImportResult:
             raise StoryImportError(parsed.path, error.messages[0], "hero_image") from None
 
     with transaction.atomic():
-        author = _author(parsed)
+        author = author or _author(parsed)
         slug = parsed.slug or slugify(parsed.title)[:150].strip("-") or "story"
         existing = Story.objects.filter(author=author, slug=slug).first()
         if existing is not None:
@@ -290,7 +307,7 @@ def import_story(parsed: StoryFile) -> ImportResult:
             title=parsed.title,
             subtitle=parsed.subtitle,
             body=parsed.body,
-            community=_community(parsed),
+            community=_community(parsed, create=create_communities),
             tags=tags_from_names(parsed.tags),
             hero_image_caption=parsed.hero_image_caption,
             hero_image_credit=parsed.hero_image_credit,
@@ -302,6 +319,6 @@ def import_story(parsed: StoryFile) -> ImportResult:
             story.hero_width, story.hero_height = hero.width, hero.height
             story_render(story=story)
             story.save()
-        if not parsed.draft:
+        if not parsed.draft and not as_draft:
             story_publish(story=story, at=parsed.published_at or timezone.now())
     return ImportResult(story=story, created=True)

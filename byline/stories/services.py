@@ -438,3 +438,134 @@ def story_publish(*, story: Story, at: dt.datetime | None = None) -> Story:
     story.rejection_reason = ""
     story.save(update_fields=["status", "published_at", "rejection_reason", "updated_at"])
     return story
+
+
+# --- Story life cycle. Callers check the policies (byline.stories.policies) first; these
+# functions guard only the state machine, raising StoryStateError for a move that is not possible.
+
+
+class StoryStateError(Exception):
+    """The story is not in a state that allows this change (the API answers 409)."""
+
+
+_UNSET = object()
+
+
+@transaction.atomic
+def story_update(
+    *,
+    story: Story,
+    by: User,
+    title: str | None = None,
+    subtitle: str | None = None,
+    body: str | None = None,
+    community: Community | object | None = _UNSET,
+    tags: Iterable[Tag] | None = None,
+    comments_enabled: bool | None = None,
+    hero_image_caption: str | None = None,
+    hero_image_credit: str | None = None,
+) -> Story:
+    """Change the given fields (None: leave as is); keeps a revision when the text changes."""
+    changed: list[str] = []
+    for name, value in (
+        ("title", title),
+        ("subtitle", subtitle),
+        ("body", body),
+        ("comments_enabled", comments_enabled),
+        ("hero_image_caption", hero_image_caption),
+        ("hero_image_credit", hero_image_credit),
+    ):
+        if value is not None and getattr(story, name) != value:
+            setattr(story, name, value)
+            changed.append(name)
+    if community is not _UNSET and story.community_id != getattr(community, "pk", None):
+        story.community = community
+        changed.append("community")
+    text_changed = bool({"title", "subtitle", "body"} & set(changed))
+    if "body" in changed:
+        story_render(story=story)
+        changed += ["body_html", "word_count", "reading_minutes"]
+    if changed:
+        story.full_clean(exclude=["hero_image"])
+        story.save(update_fields=[*changed, "updated_at"])
+    if tags is not None:
+        story.tags.set(tags)
+    if text_changed:
+        StoryRevision.objects.create(
+            story=story, title=story.title, subtitle=story.subtitle, body=story.body, created_by=by
+        )
+    return story
+
+
+@transaction.atomic
+def story_submit(*, story: Story, by: User) -> Story:
+    """Send a draft (or a rejected story) to review; published at once when review is off."""
+    from django.conf import settings
+
+    if story.status not in (Story.Status.DRAFT, Story.Status.REJECTED):
+        raise StoryStateError("Only a draft or a rejected story can be submitted.")
+    if not story.title.strip() or not story.body.strip():
+        raise StoryStateError("A story needs a title and a body before it is submitted.")
+    if not settings.REVIEW:
+        return story_publish(story=story)
+    story.status = Story.Status.SUBMITTED
+    story.save(update_fields=["status", "updated_at"])
+    return story
+
+
+@transaction.atomic
+def story_approve(*, story: Story, by: User) -> Story:
+    """A moderator publishes a submitted story; logged and the author is told."""
+    from byline.moderation.models import ModerationAction
+    from byline.moderation.services import moderation_log
+    from byline.social.models import Notification
+    from byline.social.services import notification_create
+
+    if story.status != Story.Status.SUBMITTED:
+        raise StoryStateError("Only a submitted story can be approved.")
+    story_publish(story=story)
+    moderation_log(actor=by, action=ModerationAction.Action.APPROVE, target=story)
+    notification_create(
+        recipient=story.author,
+        kind=Notification.Kind.MODERATION,
+        actor=by,
+        story=story,
+        message=f"Your story “{story.title}” was approved and is published.",
+    )
+    return story
+
+
+@transaction.atomic
+def story_unpublish(*, story: Story, by: User, reason: str = "") -> Story:
+    """Take a published story back to draft; by a moderator, logged and the author is told."""
+    from byline.moderation.models import ModerationAction
+    from byline.moderation.services import moderation_log
+    from byline.social.models import Notification
+    from byline.social.services import notification_create
+
+    if story.status != Story.Status.PUBLISHED:
+        raise StoryStateError("Only a published story can be unpublished.")
+    story.status = Story.Status.DRAFT
+    story.save(update_fields=["status", "updated_at"])
+    if by.pk != story.author_id:
+        moderation_log(
+            actor=by, action=ModerationAction.Action.UNPUBLISH, target=story, reason=reason
+        )
+        notification_create(
+            recipient=story.author,
+            kind=Notification.Kind.MODERATION,
+            actor=by,
+            story=story,
+            message=f"Your story “{story.title}” was unpublished by a moderator.",
+        )
+    return story
+
+
+@transaction.atomic
+def story_delete(*, story: Story, by: User) -> None:
+    """Delete a story with its comments, insights and images."""
+    hero = story.hero_image.name if story.hero_image else ""
+    storage = story.hero_image.storage
+    story.delete()
+    if hero:
+        transaction.on_commit(lambda: storage.delete(hero))

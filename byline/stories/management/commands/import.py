@@ -3,10 +3,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from byline.stories.importer import StoryImportError, import_story, parse_story_file
+from byline.stories.portability import ArchiveError, import_upload
 
 
 class Command(BaseCommand):
-    help = "Import stories from Markdown files with YAML front matter (see README)."
+    help = (
+        "Import stories from Markdown files with YAML front matter, or from a zip made by "
+        "`byline export` (see README)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", type=Path)
@@ -14,16 +18,32 @@ class Command(BaseCommand):
     def handle(self, *args, files, **options):
         from django.conf import settings
 
-        failed = 0
+        failed = total = 0
         for path in files:
-            try:
-                result = import_story(parse_story_file(path))
-            except StoryImportError as error:
+            if path.suffix.lower() == ".zip":
+                try:
+                    with path.open("rb") as archive:
+                        report = import_upload(archive, filename=path.name)
+                except (ArchiveError, OSError) as error:
+                    failed += 1
+                    total += 1
+                    self.stderr.write(f"error: {path}: {getattr(error, 'strerror', None) or error}")
+                    continue
+                results, errors = report.results, report.errors
+                for name in report.skipped:
+                    self.stderr.write(f"skipped: {path}: {name} (not part of the export layout)")
+            else:
+                try:
+                    results, errors = [import_story(parse_story_file(path))], []
+                except StoryImportError as error:
+                    results, errors = [], [str(error)]
+            total += len(results) + len(errors)
+            for error in errors:
                 failed += 1
                 self.stderr.write(f"error: {error}")
-                continue
-            url = f"{settings.SITE_URL}{result.story.get_absolute_url()}"
-            verb = "imported" if result.created else "already imported"
-            self.stdout.write(f"{verb}: {result.story.title} -> {url}")
+            for result in results:
+                url = f"{settings.SITE_URL}{result.story.get_absolute_url()}"
+                verb = "imported" if result.created else "already imported"
+                self.stdout.write(f"{verb}: {result.story.title} -> {url}")
         if failed:
-            raise CommandError(f"{failed} of {len(files)} file(s) could not be imported.")
+            raise CommandError(f"{failed} of {total} stor(ies) could not be imported.")

@@ -1,0 +1,212 @@
+"""Stories: list, get and the whole life cycle, over byline.stories services and policies."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+
+from byline.api.auth import require_writer, writer
+from byline.api.endpoints.common import SLUG_PATTERN, CursorQuery, IdPath, story_for_viewer
+from byline.api.errors import conflict, forbidden, invalid, with_errors
+from byline.api.schemas import PageOut, ReasonIn, StoryIn, StoryOut, StoryPatch, StorySummaryOut
+from byline.communities.models import Community
+from byline.core.pagination import keyset_page
+from byline.stories import policies
+from byline.stories.models import Story
+from byline.stories.services import (
+    StoryStateError,
+    story_approve,
+    story_change_slug,
+    story_create,
+    story_delete,
+    story_submit,
+    story_unpublish,
+    story_update,
+    tags_from_names,
+)
+
+router = Router(tags=["stories"])
+
+
+def _community(slug: str | None) -> Community | None:
+    if slug is None:
+        return None
+    community = Community.objects.filter(slug=slug).first()
+    if community is None:
+        raise invalid("No community with this slug.", "community")
+    return community
+
+
+def _tags(names: list[str]):
+    try:
+        return tags_from_names(names)
+    except ValueError as error:
+        raise invalid(str(error), "tags") from None
+
+
+def _fresh(story: Story) -> Story:
+    return (
+        Story.objects.select_related("author", "community")
+        .prefetch_related("tags")
+        .get(pk=story.pk)
+    )
+
+
+@router.get(
+    "",
+    response=with_errors({200: PageOut[StorySummaryOut]}),
+    summary="Published stories, newest first, optionally filtered",
+)
+def story_list(
+    request: HttpRequest,
+    community: str | None = Query(None, pattern=SLUG_PATTERN, description="Community slug."),
+    tag: str | None = Query(None, pattern=SLUG_PATTERN, description="Tag slug."),
+    author: str | None = Query(None, pattern=r"^[A-Za-z0-9_]{1,30}$", description="Handle."),
+    cursor: str | None = CursorQuery,
+):
+    stories = Story.objects.published().for_cards()
+    if community:
+        stories = stories.filter(community__slug=community)
+    if tag:
+        stories = stories.filter(tags__slug=tag)
+    if author:
+        stories = stories.filter(author__username__iexact=author, author__is_active=True)
+    page = keyset_page(stories, cursor=cursor, size=settings.PAGE_SIZE)
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@router.get("/{story_id}", response=with_errors({200: StoryOut}), summary="One story")
+def story_detail(request: HttpRequest, story_id: int = IdPath):
+    return story_for_viewer(request, story_id)
+
+
+@router.post("", response=with_errors({201: StoryOut}), summary="Create a draft", auth=writer)
+def story_create_draft(request: HttpRequest, payload: StoryIn):
+    user = require_writer(request)
+    if not policies.can_create_story(user):
+        raise forbidden()
+    story = story_create(
+        author=user,
+        title=payload.title,
+        subtitle=payload.subtitle,
+        body=payload.body,
+        community=_community(payload.community),
+        tags=_tags(payload.tags),
+        hero_image_caption=payload.hero_image_caption,
+        hero_image_credit=payload.hero_image_credit,
+    )
+    if not payload.comments_enabled:
+        story_update(story=story, by=user, comments_enabled=False)
+    return Status(201, _fresh(story))
+
+
+@router.patch(
+    "/{story_id}", response=with_errors({200: StoryOut}), summary="Edit a story", auth=writer
+)
+def story_edit(request: HttpRequest, payload: StoryPatch, story_id: int = IdPath):
+    user = require_writer(request)
+    story = story_for_viewer(request, story_id)
+    if not policies.can_edit_story(user, story):
+        raise forbidden("Only the author can edit this story.")
+    sent = payload.model_fields_set
+    if payload.slug is not None and payload.slug != story.slug:
+        if Story.objects.filter(author=story.author, slug=payload.slug).exists():
+            raise conflict("You already have a story at this address.")
+        story_change_slug(story=story, slug=payload.slug)
+    changes = {
+        name: getattr(payload, name)
+        for name in (
+            "title",
+            "subtitle",
+            "body",
+            "comments_enabled",
+            "hero_image_caption",
+            "hero_image_credit",
+        )
+        if name in sent and getattr(payload, name) is not None
+    }
+    if "community" in sent:
+        changes["community"] = _community(payload.community)
+    if "tags" in sent and payload.tags is not None:
+        changes["tags"] = _tags(payload.tags)
+    story_update(story=story, by=user, **changes)
+    return _fresh(story)
+
+
+def _may_act_on(user, story) -> bool:
+    return policies.can_edit_story(user, story) or (
+        policies.is_moderator(user) and policies.can_write(user)
+    )
+
+
+@router.post(
+    "/{story_id}/submit",
+    response=with_errors({200: StoryOut}),
+    summary="Submit a draft for review (published at once when the site has no review)",
+    auth=writer,
+)
+def story_submit_for_review(request: HttpRequest, story_id: int = IdPath):
+    user = require_writer(request)
+    story = story_for_viewer(request, story_id)
+    if not policies.can_edit_story(user, story):
+        raise forbidden("Only the author can submit this story.")
+    if not policies.can_submit_story(user, story):
+        raise conflict("Only a draft or a rejected story can be submitted.")
+    try:
+        story_submit(story=story, by=user)
+    except StoryStateError as error:
+        raise conflict(str(error)) from None
+    return _fresh(story)
+
+
+@router.post(
+    "/{story_id}/publish",
+    response=with_errors({200: StoryOut}),
+    summary="Publish: a moderator approves a submitted story; authors publish where no review",
+    auth=writer,
+)
+def story_publish_now(request: HttpRequest, story_id: int = IdPath):
+    user = require_writer(request)
+    story = story_for_viewer(request, story_id)
+    if not policies.can_publish_story(user, story):
+        if story.is_published:
+            raise conflict("This story is already published.")
+        raise forbidden("You may not publish this story.")
+    try:
+        if story.status == Story.Status.SUBMITTED and policies.is_moderator(user):
+            story_approve(story=story, by=user)
+        else:
+            story_submit(story=story, by=user)
+    except StoryStateError as error:
+        raise conflict(str(error)) from None
+    return _fresh(story)
+
+
+@router.post(
+    "/{story_id}/unpublish",
+    response=with_errors({200: StoryOut}),
+    summary="Take a published story back to draft (author or moderator)",
+    auth=writer,
+)
+def story_take_down(request: HttpRequest, story_id: int = IdPath, payload: ReasonIn | None = None):
+    user = require_writer(request)
+    story = story_for_viewer(request, story_id)
+    if not _may_act_on(user, story):
+        raise forbidden("You may not unpublish this story.")
+    if not policies.can_unpublish_story(user, story):
+        raise conflict("Only a published story can be unpublished.")
+    story_unpublish(story=story, by=user, reason=payload.reason if payload else "")
+    return _fresh(story)
+
+
+@router.delete(
+    "/{story_id}", response=with_errors({204: None}), summary="Delete a story", auth=writer
+)
+def story_remove(request: HttpRequest, story_id: int = IdPath):
+    user = require_writer(request)
+    story = story_for_viewer(request, story_id)
+    if not policies.can_delete_story(user, story):
+        raise forbidden("Only the author can delete this story.")
+    story_delete(story=story, by=user)
+    return Status(204, None)

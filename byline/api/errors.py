@@ -1,0 +1,151 @@
+"""The API's one error shape, `{"detail": ..., "code": ...}` (plus `field` for bad input), and the
+handlers that turn every exception into it: no input can make the API answer with a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, Throttled
+from ninja.errors import ValidationError as NinjaValidationError
+
+logger = logging.getLogger("byline.api")
+
+
+class FieldErrorOut(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str
+    field: str | None = None
+    errors: list[FieldErrorOut] | None = None
+
+
+ERROR_STATUSES = (400, 401, 403, 404, 409, 413, 422, 429)
+
+
+def with_errors(responses: dict) -> dict:
+    """An operation's documented responses: its success plus every error it may answer with."""
+    return {**responses, **{status: ErrorOut for status in ERROR_STATUSES}}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, detail: str, field: str | None = None) -> None:
+        self.status, self.code, self.detail, self.field = status, code, detail, field
+        super().__init__(detail)
+
+
+def not_found(what: str = "Not found.") -> ApiError:
+    return ApiError(404, "not_found", what)
+
+
+def forbidden(detail: str = "You may not do this.") -> ApiError:
+    return ApiError(403, "forbidden", detail)
+
+
+def conflict(detail: str) -> ApiError:
+    return ApiError(409, "conflict", detail)
+
+
+def invalid(detail: str, field: str | None = None) -> ApiError:
+    return ApiError(422, "invalid", f"{field}: {detail}" if field else detail, field)
+
+
+def error_response(
+    api: NinjaAPI, request: HttpRequest, status: int, code: str, detail: str, **extra
+) -> HttpResponse:
+    body = {"detail": detail, "code": code}
+    body.update({key: value for key, value in extra.items() if value is not None})
+    return api.create_response(request, body, status=status)
+
+
+def _field_name(loc: list) -> str:
+    # ninja reports ["body", "payload", "title"] or ["query", "cursor"]: keep what a client sent.
+    parts = [str(part) for part in loc if part not in ("body", "payload", "query", "path")]
+    return ".".join(parts) or "body"
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    def on_api_error(request, exc: ApiError):
+        return error_response(api, request, exc.status, exc.code, exc.detail, field=exc.field)
+
+    def on_validation(request, exc: NinjaValidationError):
+        errors = [
+            {"field": _field_name(error.get("loc", [])), "message": str(error.get("msg", ""))}
+            for error in exc.errors
+        ]
+        first = errors[0] if errors else {"field": "body", "message": "Invalid input."}
+        if any(error.get("type") == "json_invalid" for error in exc.errors):
+            return error_response(api, request, 400, "bad_request", "The body is not valid JSON.")
+        return error_response(
+            api,
+            request,
+            422,
+            "invalid",
+            f"{first['field']}: {first['message']}",
+            field=first["field"],
+            errors=errors,
+        )
+
+    def on_django_validation(request, exc: DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            errors = [
+                {"field": name if name != "__all__" else "body", "message": message}
+                for name, messages in exc.message_dict.items()
+                for message in messages
+            ]
+        else:
+            errors = [{"field": "body", "message": message} for message in exc.messages]
+        first = errors[0]
+        return error_response(
+            api,
+            request,
+            422,
+            "invalid",
+            f"{first['field']}: {first['message']}",
+            field=first["field"],
+            errors=errors,
+        )
+
+    def on_http_error(request, exc: HttpError):
+        codes = {401: "not_authenticated", 403: "forbidden", 404: "not_found", 405: "method"}
+        if isinstance(exc, Throttled):
+            return error_response(api, request, 429, "rate_limited", "Too many requests.")
+        if isinstance(exc, AuthenticationError):
+            return error_response(
+                api, request, 401, "not_authenticated", "Sign in or send a valid token."
+            )
+        if exc.status_code == 403 and "CSRF" in str(exc):
+            return error_response(api, request, 403, "csrf_failed", "CSRF check failed.")
+        code = codes.get(exc.status_code, "bad_request" if exc.status_code < 500 else "error")
+        return error_response(api, request, exc.status_code, code, str(exc))
+
+    def on_404(request, exc):
+        return error_response(api, request, 404, "not_found", "Not found.")
+
+    def on_403(request, exc):
+        return error_response(api, request, 403, "forbidden", "You may not do this.")
+
+    def on_anything(request, exc: Exception):
+        if isinstance(exc, RequestDataTooBig):
+            return error_response(api, request, 413, "too_large", "The request body is too large.")
+        if isinstance(exc, SuspiciousOperation):
+            return error_response(api, request, 400, "bad_request", "Bad request.")
+        logger.exception("API error on %s %s", request.method, request.path)
+        return error_response(
+            api, request, 500, "server_error", "Something went wrong on our side."
+        )
+
+    api.add_exception_handler(Exception, on_anything)
+    api.add_exception_handler(Http404, on_404)
+    api.add_exception_handler(PermissionDenied, on_403)
+    api.add_exception_handler(HttpError, on_http_error)
+    api.add_exception_handler(NinjaValidationError, on_validation)
+    api.add_exception_handler(DjangoValidationError, on_django_validation)
+    api.add_exception_handler(ApiError, on_api_error)
