@@ -11,7 +11,7 @@ from ninja.security import HttpBearer
 from ninja.utils import check_csrf
 
 from byline.accounts.models import User
-from byline.accounts.policies import can_write
+from byline.stories.policies import can_write
 from byline.api.errors import ApiError
 from byline.api.models import ApiToken
 from byline.api.services import api_token_authenticate
