@@ -291,3 +291,15 @@ def test_story_cards_load_renditions_in_one_query(
         html = client.get("/").content.decode()
     assert html.count('<source type="image/webp"') == 6
     assert html.count('loading="lazy"') >= 6
+
+
+@pytest.mark.django_db
+def test_deleting_a_story_forgets_its_renditions(alice, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        story = make_story(alice, hero_image=image_file(size=(600, 400)))
+    files = list(ImageRendition.objects.values_list("storage_name", flat=True))
+    assert files
+    with django_capture_on_commit_callbacks(execute=True):
+        story.delete()
+    assert not ImageRendition.objects.exists()
+    assert not any(default_storage.exists(name) for name in files)
