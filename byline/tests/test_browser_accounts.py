@@ -30,7 +30,7 @@ def test_a_new_person_signs_up_verifies_and_sets_up_a_profile(
     screenshot(page, f"accounts-signup-{label}")
     page.get_by_label("Display name").fill("Erin Example")
     page.get_by_label("Handle").fill("erin_writes")
-    page.get_by_label("Email").fill("erin@example.org")
+    page.get_by_label("E-mail").fill("erin@example.org")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
     assert no_sideways_scroll(page)

@@ -57,6 +57,13 @@ def test_svg_and_html_are_refused_by_content_whatever_the_name(data):
         clean_image(upload(data, "innocent.jpg"))
 
 
+def test_a_real_photo_mentioning_svg_in_its_metadata_is_still_accepted():
+    exif = Image.Exif()
+    exif[0x010E] = "<svg> drawing of a heron"  # ImageDescription
+    cleaned = clean_image(upload(jpeg_bytes(exif=exif.tobytes())))
+    assert cleaned.extension == "jpg"
+
+
 def test_a_file_that_is_no_image_is_refused():
     with pytest.raises(ValidationError, match="not an image we accept"):
         clean_image(upload(b"%PDF-1.7 not an image at all" * 10))
