@@ -88,9 +88,13 @@ def renditions_generate(*, source_name: str) -> list[ImageRendition]:
     stem = PurePosixPath(RENDITIONS_FOLDER) / PurePosixPath(source_name).with_suffix("")
     renditions_delete(source_name=source_name)
     made = []
-    for width in rendition_widths(image.width):
+    # Largest first, each made from the one before it: far less work than resizing the full
+    # original three times (reducing_gap lets Pillow shrink by whole factors first).
+    resized = image
+    for width in reversed(rendition_widths(image.width)):
         height = max(1, round(image.height * width / image.width))
-        resized = image if width == image.width else image.resize((width, height), Image.LANCZOS)
+        if width != resized.width:
+            resized = resized.resize((width, height), Image.LANCZOS, reducing_gap=3.0)
         for fmt in (ImageRendition.Format.WEBP, fallback):
             buffer = io.BytesIO()
             if fmt == ImageRendition.Format.WEBP:
