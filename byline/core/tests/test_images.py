@@ -310,3 +310,18 @@ def test_deleting_a_story_forgets_its_renditions(alice, django_capture_on_commit
         story.delete()
     assert not ImageRendition.objects.exists()
     assert not any(default_storage.exists(name) for name in files)
+
+
+@pytest.mark.django_db
+def test_the_renditions_command_fills_in_what_is_missing(alice):
+    from django.core.management import call_command
+
+    story = make_story(alice, hero_image=image_file(size=(700, 300)))  # no commit hook ran
+    assert not ImageRendition.objects.exists()
+    out = io.StringIO()
+    call_command("renditions", stdout=out)
+    assert "1 image(s)" in out.getvalue()
+    assert ImageRendition.objects.filter(source_name=story.hero_image.name).count() == 4
+    out = io.StringIO()
+    call_command("renditions", stdout=out)
+    assert "0 image(s)" in out.getvalue()
