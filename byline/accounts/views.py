@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -44,8 +44,9 @@ def settings_index(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def settings_profile(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not can_edit_profile(user, user) or user.is_suspended:
-        raise PermissionDenied("A suspended account cannot change its profile.")
+    if not can_edit_profile(user, user):
+        # Suspension is a write ban: say so plainly instead of showing a form that cannot work.
+        return render(request, "accounts/settings_suspended.html", status=403)
     form = ProfileForm(request.POST or None, request.FILES or None, user=user)
     saved = False
     if request.method == "POST" and form.is_valid():

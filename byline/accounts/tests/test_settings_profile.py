@@ -71,8 +71,13 @@ def test_settings_lead_to_the_profile_tab(client, alice):
 
 
 def test_a_suspended_account_cannot_change_its_profile(client, mallory):
+    mallory.suspension_reason = "Spam <links>"
+    mallory.save(update_fields=["suspension_reason"])
     client.force_login(mallory)
-    assert client.get(URL).status_code == 403
+    response = client.get(URL)
+    assert response.status_code == 403
+    assert "Your account is suspended" in response.content.decode()
+    assert "Spam &lt;links&gt;" in response.content.decode()
     response = client.post(URL, profile_data(mallory, bio="Buy pills"))
     assert response.status_code == 403
     mallory.refresh_from_db()
