@@ -334,3 +334,15 @@ def test_an_unknown_or_deactivated_profile_is_404(client, alice):
     alice.is_active = False
     alice.save(update_fields=["is_active"])
     assert client.get("/@alice").status_code == 404
+
+
+def test_htmx_reloads_the_page_when_the_header_would_be_out_of_date(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        URL, profile_data(alice, display_name="Alice B."), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == URL
+    alice.refresh_from_db()
+    assert alice.display_name == "Alice B."
+    assert "Your profile is saved." in client.get(URL).content.decode()
