@@ -111,7 +111,10 @@ def test_the_owner_updates_name_bio_and_website(client, alice):
     assert alice.website == "https://rivers.example/"
     html = client.get("/@alice").content.decode()
     assert "Rivers.<br>And &lt;b&gt;lakes&lt;/b&gt;." in html
-    assert 'href="https://rivers.example/"' in html
+    assert (
+        '<a href="https://rivers.example/" rel="nofollow ugc noopener me">rivers.example</a>'
+        in html
+    )
     assert "Edit profile" in html
 
 
