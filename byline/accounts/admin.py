@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 
 from byline.accounts.models import HandleRedirect, User
 
@@ -26,6 +27,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["username", "display_name", "email"]
     date_hierarchy = "date_joined"
     inlines = [HandleRedirectInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         ("Profile", {"fields": ("display_name", "bio", "website", "avatar")}),

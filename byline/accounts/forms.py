@@ -41,9 +41,8 @@ class SignupForm(AllauthSignupForm):
         username.label = "Handle"
         username.help_text = HANDLE_HELP
         username.max_length = HANDLE_MAX_LENGTH
-        username.widget.attrs.update(
-            {"placeholder": "", "autocapitalize": "none", "spellcheck": "false"}
-        )
+        username.widget.attrs.update({"autocapitalize": "none", "spellcheck": "false"})
+        self.fields["email"].label = "E-mail"
         for field in self.fields.values():
             field.widget.attrs.pop("placeholder", None)
 

@@ -107,6 +107,12 @@ class User(AbstractUser):
     def name(self) -> str:
         return self.display_name or self.username
 
+    @property
+    def website_label(self) -> str:
+        """The website as people write it: no scheme, no trailing slash."""
+        label = self.website.split("://", 1)[-1]
+        return label[:-1] if label.endswith("/") and label.count("/") == 1 else label
+
 
 class HandleRedirect(models.Model):
     """A handle someone used before: /@old and /@old/slug keep pointing at them.

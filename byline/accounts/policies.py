@@ -35,4 +35,11 @@ def handle_problem(handle: str, *, check_taken: bool = True, user: User | None =
 
 
 def can_edit_profile(user: User | None, profile: User) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.pk == profile.pk)
+    """Only the person themselves, and not while suspended (a suspension is a write ban)."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and not user.is_suspended
+        and user.pk == profile.pk
+    )

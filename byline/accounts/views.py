@@ -5,10 +5,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
 
 from byline.accounts.forms import DeleteAccountForm, ProfileForm
 from byline.accounts.policies import can_edit_profile
@@ -46,11 +48,13 @@ def settings_index(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def settings_profile(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not can_edit_profile(user, user) or user.is_suspended:
-        raise PermissionDenied("A suspended account cannot change its profile.")
+    if not can_edit_profile(user, user):
+        # Suspension is a write ban: say so plainly instead of showing a form that cannot work.
+        return render(request, "accounts/settings_suspended.html", status=403)
     form = ProfileForm(request.POST or None, request.FILES or None, user=user)
     saved = False
     if request.method == "POST" and form.is_valid():
+        shown_elsewhere = (user.username, user.name, user.avatar.name)
         try:
             user_update_profile(
                 user=user,
@@ -68,6 +72,10 @@ def settings_profile(request: HttpRequest) -> HttpResponse:
             if not request.htmx:
                 messages.success(request, "Your profile is saved.")
                 return redirect("accounts:settings_profile")
+            if shown_elsewhere != (user.username, user.name, user.avatar.name):
+                # The header and links show the name, handle and avatar too: reload the page.
+                messages.success(request, "Your profile is saved.")
+                return HttpResponseClientRedirect(reverse("accounts:settings_profile"))
             saved = True
             form = ProfileForm(user=user)
     template = "accounts/settings_profile.html" + ("#profile-form" if request.htmx else "")

@@ -54,8 +54,17 @@ def _file_size(fileobj) -> int:
     return size
 
 
+_IMAGE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a")
+
+
 def _looks_like_a_document(head: bytes) -> bool:
-    """SVG, HTML and XML are text documents that can carry script: refuse them by name."""
+    """SVG, HTML and XML are text documents that can carry script: refuse them by name.
+
+    Only files that do not start like one of our image formats are looked at, so a photo whose
+    metadata happens to mention "<svg" is not mistaken for one.
+    """
+    if head.startswith(_IMAGE_SIGNATURES) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+        return False
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return text.startswith((b"<?xml", b"<svg", b"<!doctype", b"<html", b"<!--")) or b"<svg" in text
 

@@ -30,7 +30,7 @@ def test_a_new_person_signs_up_verifies_and_sets_up_a_profile(
     screenshot(page, f"accounts-signup-{label}")
     page.get_by_label("Display name").fill("Erin Example")
     page.get_by_label("Handle").fill("erin_writes")
-    page.get_by_label("Email").fill("erin@example.org")
+    page.get_by_label("E-mail").fill("erin@example.org")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
     assert no_sideways_scroll(page)
@@ -52,14 +52,21 @@ def test_a_new_person_signs_up_verifies_and_sets_up_a_profile(
     page.wait_for_url(lambda url: "/accounts/" not in url)
     assert User.objects.get(username="erin_writes").is_active
 
+    console = []
+    page.on("console", lambda message: message.type == "error" and console.append(message.text))
     page.goto("/settings/profile/")
+    assert page.evaluate("typeof htmx") == "object"  # the form is saved in place by htmx
     avatar = tmp_path / "me.jpg"
     avatar.write_bytes(image_file(size=(800, 800)).read())
     page.get_by_label("Bio").fill("I write about <tide pools>.\nAnd sometimes birds.")
     page.get_by_label("Website").fill("https://erin.example/")
     page.get_by_label("Avatar").set_input_files(str(avatar))
-    page.get_by_role("button", name="Save profile").click()
+    with page.expect_request(lambda request: request.method == "POST") as sent:
+        page.get_by_role("button", name="Save profile").click()
+    assert sent.value.headers.get("hx-request") == "true"
     page.get_by_text("Your profile is saved.").wait_for()
+    assert page.url.endswith("/settings/profile/")
+    assert console == []  # no CSP violation, no failed request
     assert no_sideways_scroll(page)
     screenshot(page, f"accounts-settings-{label}")
 

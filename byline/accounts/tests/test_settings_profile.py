@@ -71,8 +71,13 @@ def test_settings_lead_to_the_profile_tab(client, alice):
 
 
 def test_a_suspended_account_cannot_change_its_profile(client, mallory):
+    mallory.suspension_reason = "Spam <links>"
+    mallory.save(update_fields=["suspension_reason"])
     client.force_login(mallory)
-    assert client.get(URL).status_code == 403
+    response = client.get(URL)
+    assert response.status_code == 403
+    assert "Your account is suspended" in response.content.decode()
+    assert "Spam &lt;links&gt;" in response.content.decode()
     response = client.post(URL, profile_data(mallory, bio="Buy pills"))
     assert response.status_code == 403
     mallory.refresh_from_db()
@@ -106,7 +111,10 @@ def test_the_owner_updates_name_bio_and_website(client, alice):
     assert alice.website == "https://rivers.example/"
     html = client.get("/@alice").content.decode()
     assert "Rivers.<br>And &lt;b&gt;lakes&lt;/b&gt;." in html
-    assert 'href="https://rivers.example/"' in html
+    assert (
+        '<a href="https://rivers.example/" rel="nofollow ugc noopener me">rivers.example</a>'
+        in html
+    )
     assert "Edit profile" in html
 
 
@@ -329,3 +337,15 @@ def test_an_unknown_or_deactivated_profile_is_404(client, alice):
     alice.is_active = False
     alice.save(update_fields=["is_active"])
     assert client.get("/@alice").status_code == 404
+
+
+def test_htmx_reloads_the_page_when_the_header_would_be_out_of_date(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        URL, profile_data(alice, display_name="Alice B."), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == URL
+    alice.refresh_from_db()
+    assert alice.display_name == "Alice B."
+    assert "Your profile is saved." in client.get(URL).content.decode()

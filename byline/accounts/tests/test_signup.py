@@ -159,3 +159,9 @@ def test_the_sign_in_page_keeps_the_site_name_whatever_the_host(client, settings
     html = client.get(reverse("account_login"), HTTP_HOST="evil.example").content.decode()
     assert "<title>Sign In · Byline Test</title>" in " ".join(html.split()).replace("> ", ">")
     assert "evil.example" not in html
+
+
+def test_anonymous_pages_set_no_csrf_cookie(client, story):
+    # Cacheable pages for readers: no per-visitor cookie just for the htmx CSRF header.
+    response = client.get(story.get_absolute_url())
+    assert "csrftoken" not in response.cookies

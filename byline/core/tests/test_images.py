@@ -57,6 +57,13 @@ def test_svg_and_html_are_refused_by_content_whatever_the_name(data):
         clean_image(upload(data, "innocent.jpg"))
 
 
+def test_a_real_photo_mentioning_svg_in_its_metadata_is_still_accepted():
+    exif = Image.Exif()
+    exif[0x010E] = "<svg> drawing of a heron"  # ImageDescription
+    cleaned = clean_image(upload(jpeg_bytes(exif=exif.tobytes())))
+    assert cleaned.extension == "jpg"
+
+
 def test_a_file_that_is_no_image_is_refused():
     with pytest.raises(ValidationError, match="not an image we accept"):
         clean_image(upload(b"%PDF-1.7 not an image at all" * 10))
@@ -292,3 +299,30 @@ def test_story_cards_load_renditions_in_one_query(
         html = client.get("/").content.decode()
     assert html.count('<source type="image/webp"') == 6
     assert html.count('loading="lazy"') >= 6
+
+
+@pytest.mark.django_db
+def test_deleting_a_story_forgets_its_renditions(alice, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        story = make_story(alice, hero_image=image_file(size=(600, 400)))
+    files = list(ImageRendition.objects.values_list("storage_name", flat=True))
+    assert files
+    with django_capture_on_commit_callbacks(execute=True):
+        story.delete()
+    assert not ImageRendition.objects.exists()
+    assert not any(default_storage.exists(name) for name in files)
+
+
+@pytest.mark.django_db
+def test_the_renditions_command_fills_in_what_is_missing(alice):
+    from django.core.management import call_command
+
+    story = make_story(alice, hero_image=image_file(size=(700, 300)))  # no commit hook ran
+    assert not ImageRendition.objects.exists()
+    out = io.StringIO()
+    call_command("renditions", stdout=out)
+    assert "1 image(s)" in out.getvalue()
+    assert ImageRendition.objects.filter(source_name=story.hero_image.name).count() == 4
+    out = io.StringIO()
+    call_command("renditions", stdout=out)
+    assert "0 image(s)" in out.getvalue()
