@@ -296,3 +296,4 @@ COMMENT_NEW_ACCOUNT_WINDOW_MINUTES = env_int(
     "BYLINE_COMMENT_NEW_ACCOUNT_WINDOW_MINUTES", 10, minimum=1
 )
 COMMENTS_PAGE_SIZE = 20  # top-level comments per page on a story
+COMMENT_REPLIES_SHOWN = 50  # replies under one comment before "View all N replies"
