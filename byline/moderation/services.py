@@ -60,9 +60,12 @@ def _notify(*, recipient: User, message: str, story=None, comment=None) -> None:
 def _close_reports(*, by: User, status: str, **target) -> int:
     from byline.moderation.models import Report
 
-    return Report.objects.filter(status=Report.Status.OPEN, **target).update(
-        status=status, closed_at=timezone.now(), closed_by=by
-    )
+    reports = Report.objects.filter(status=Report.Status.OPEN, **target)
+    reporters = {report.reporter for report in reports.select_related("reporter")}
+    closed = reports.update(status=status, closed_at=timezone.now(), closed_by=by)
+    for reporter in reporters:
+        _notify(recipient=reporter, message="Thank you: a moderator acted on your report.")
+    return closed
 
 
 @transaction.atomic
@@ -109,6 +112,12 @@ def report_dismiss(*, report: Report, by: User, reason: str = "") -> Report:
         report.save(update_fields=["status", "closed_at", "closed_by"])
         moderation_log(
             actor=by, action=ModerationAction.Action.DISMISS_REPORT, target=report, reason=reason
+        )
+        _notify(
+            recipient=report.reporter,
+            message=_with_reason(
+                "A moderator reviewed your report and left the content up", reason
+            ),
         )
     return report
 

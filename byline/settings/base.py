@@ -456,3 +456,4 @@ API_RATE_PER_ADDRESS = env_int("BYLINE_API_RATE_PER_ADDRESS", 300, minimum=1)
 API_RATE_PER_TOKEN = env_int("BYLINE_API_RATE_PER_TOKEN", 600, minimum=1)
 # Largest upload on /settings/import/ (a zip from /settings/export/ or one Markdown file).
 IMPORT_MAX_BYTES = env_int("BYLINE_IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+COMMENT_REPLIES_SHOWN = 50  # replies under one comment before "View all N replies"

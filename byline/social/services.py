@@ -147,7 +147,14 @@ def follow_creator(*, follower: User, creator: User) -> Follow:
     try:
         with transaction.atomic():
             follow, created = Follow.objects.get_or_create(follower=follower, creator=creator)
-            if created:
+            # Unfollow-and-follow-again must not flood the creator's bell.
+            already_told = Notification.objects.filter(
+                recipient=creator,
+                kind=Notification.Kind.FOLLOW,
+                actor=follower,
+                read_at__isnull=True,
+            ).exists()
+            if created and not already_told:
                 notification_create(
                     recipient=creator, kind=Notification.Kind.FOLLOW, actor=follower
                 )

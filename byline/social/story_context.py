@@ -23,7 +23,10 @@ def story_engagement(*, request: HttpRequest, story: Story) -> dict:
         "can_give_insights": can_give_insights(viewer, story),
         "sees_full_counts": can_see_full_counts(viewer, story),
         "comments": comment_thread(
-            story=story, sort=request.GET.get("sort", "oldest"), cursor=request.GET.get("after")
+            story=story,
+            sort=request.GET.get("sort", "oldest"),
+            cursor=request.GET.get("after"),
+            thread=request.GET.get("thread"),
         ),
         "can_comment": can_comment(viewer, story),
         "can_toggle_comments": can_toggle_comments(viewer, story),

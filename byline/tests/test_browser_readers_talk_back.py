@@ -69,6 +69,14 @@ def test_readers_talk_back_from_insight_to_moderation(page_factory, alice, bob, 
     expect(comments.locator(".count-badge")).to_have_text("1")
     screenshot(reader, "engage-story-reader-desktop")
 
+    # Sorting swaps the section in place.
+    comments.get_by_role("link", name="Newest first").click()
+    expect(
+        reader.locator("#story-comments").get_by_role("link", name="Newest first")
+    ).to_have_attribute("aria-current", "true")
+    expect(reader.locator("#story-comments .comment")).to_have_count(1)
+    assert reader.url.endswith(url)
+
     # ...and hearts it: the count changes in place.
     reader.locator(".like__button").click()
     expect(reader.locator(".like__button")).to_have_attribute("aria-pressed", "true")

@@ -316,3 +316,17 @@ def test_htmx_sorting_gets_just_the_comments_section(client, story, bob):
     assert html.lstrip().startswith('<section class="comments" id="story-comments"')
     assert "only one" in html and "<html" not in html
     assert "HX-Request" in response["Vary"]
+
+
+def test_a_long_thread_shows_its_first_replies_and_links_to_the_rest(
+    client, story, bob, dave, settings
+):
+    settings.COMMENT_REPLIES_SHOWN = 3
+    top = comment_create(story=story, author=bob, body="top")
+    for n in range(5):
+        comment_create(story=story, author=dave, body=f"reply-{n}", parent=top)
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert "reply-2" in html and "reply-3" not in html
+    assert f'href="?thread={top.pk}#comment-{top.pk}">View all 5 replies</a>' in html
+    html = client.get(f"{story.get_absolute_url()}?thread={top.pk}").content.decode()
+    assert "reply-4" in html and "View all" not in html and "All comments" in html

@@ -310,3 +310,18 @@ def test_the_open_queue_pages_forward_oldest_first_without_repeats(
         found = re.search(r'rel="next" href="([^"]+)"', html)
         url = "/moderation/reports/" + found.group(1).replace("&amp;", "&") if found else None
     assert seen == [report.pk for report in reports]
+
+
+def test_reporters_hear_what_came_of_their_report(story, comment, alice, bob, carol):
+    from byline.moderation.services import report_dismiss
+
+    report_create(reporter=bob, comment=comment, reason="spam")
+    comment_hide(comment=comment, by=carol)
+    story_report = report_create(reporter=alice, story=story, reason="spam")
+    report_dismiss(report=story_report, by=carol, reason="Not spam.")
+    assert Notification.objects.get(recipient=bob, kind="moderation").text == (
+        "Thank you: a moderator acted on your report."
+    )
+    assert Notification.objects.get(recipient=alice, kind="moderation").text == (
+        "A moderator reviewed your report and left the content up: Not spam."
+    )

@@ -188,3 +188,12 @@ def test_following_query_count_is_flat(client, alice, bob, django_assert_max_num
     client.force_login(bob)
     with django_assert_max_num_queries(8):
         client.get("/following/")
+
+
+def test_following_again_does_not_flood_the_bell(alice, bob):
+    from byline.social.services import unfollow_creator
+
+    for _ in range(3):
+        follow_creator(follower=bob, creator=alice)
+        unfollow_creator(follower=bob, creator=alice)
+    assert Notification.objects.filter(recipient=alice, kind="follow").count() == 1
