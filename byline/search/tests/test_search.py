@@ -283,3 +283,9 @@ def test_random_text_never_breaks_search(alice):
         assert all(hit.story.title == "River story" for hit in page.hits)
 
     check()
+
+
+def test_a_bare_at_sign_does_not_list_every_creator(client, alice, bob):
+    make_story(alice, title="At sign")
+    html = client.get("/search/", {"q": "@"}).content.decode()
+    assert "Communities and creators" not in html
