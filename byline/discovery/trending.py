@@ -27,7 +27,7 @@ LIKE_WEIGHT = 2.0
 INSIGHT_WEIGHT = 3.0
 COMMENT_WEIGHT = 4.0
 # Stories older than this are not recomputed and drop to 0: their decayed score is negligible.
-WINDOW = dt.timedelta(days=14)
+WINDOW = dt.timedelta(days=30)
 
 
 def trending_score(

@@ -19,7 +19,7 @@ class SearchForm(forms.Form):
     )
     community = forms.SlugField(required=False, max_length=80)
     tag = forms.SlugField(required=False, max_length=50)
-    creator = forms.CharField(required=False, max_length=30, label="Creator handle")
+    creator = forms.CharField(required=False, max_length=31, label="Creator handle")
     since = forms.DateField(required=False, label="From", widget=forms.DateInput({"type": "date"}))
     until = forms.DateField(required=False, label="To", widget=forms.DateInput({"type": "date"}))
 
@@ -41,9 +41,7 @@ class SearchForm(forms.Form):
         tz = timezone.get_current_timezone()
         since, until = self.cleaned_data.get("since"), self.cleaned_data.get("until")
         start = dt.datetime.combine(since, dt.time.min, tzinfo=tz) if since else None
-        end = (
-            dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-            if until
-            else None
-        )
+        end = None
+        if until and until < dt.date.max:  # the last representable day means "no end"
+            end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
         return start, end

@@ -63,9 +63,11 @@ def search_everything(
     )
     if cursor is None:
         # People and places only on the first page; prefix matches use the unique indexes.
+        handle = query.lstrip("@")
+        by_name = Q(display_name__icontains=query)
         results.creators = list(
             User.objects.filter(
-                Q(username__istartswith=query.lstrip("@")) | Q(display_name__icontains=query),
+                (Q(username__istartswith=handle) | by_name) if handle else by_name,
                 is_active=True,
             ).order_by("username")[:PEOPLE_LIMIT]
         )

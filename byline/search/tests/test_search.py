@@ -197,6 +197,9 @@ def test_bad_filters_get_a_message_not_an_error(client, alice):
     assert "Enter a valid date." in html
     html = client.get("/search/", {"q": "otter", "community": "nowhere"}).content.decode()
     assert "No community by that name." in html
+    for since, until in [("0001-01-01", "9999-12-31"), ("9999-12-31", "9999-12-31")]:
+        response = client.get("/search/", {"q": "otter", "since": since, "until": until})
+        assert response.status_code == 200
     html = client.get("/search/", {"q": "otter", "since": "2030-01-02", "until": "2030-01-01"})
     assert "The end date must be on or after the start date." in html.content.decode()
 
@@ -261,3 +264,28 @@ def test_subtitles_are_highlighted_too(alice):
     make_story(alice, title="Plain", subtitle="A <i>heron</i> at dusk")
     [hit] = get_backend().search("heron").hits
     assert hit.subtitle_html == "A &lt;i&gt;<mark>heron</mark>&lt;/i&gt; at dusk"
+
+
+def test_random_text_never_breaks_search(alice):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    make_story(alice, title="River story", tags=["Water"])
+    backend = get_backend()
+    alphabet = st.characters(codec="utf-8", exclude_categories=["Cs"])
+    syntax = st.sampled_from(['"', "*", "-", ":", "^", "(", ")", "NEAR", "OR", "AND", "NOT", " "])
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(st.one_of(st.text(alphabet, max_size=12), syntax), max_size=12))
+    def check(parts):
+        query = " ".join(parts)
+        page = backend.search(query)
+        assert all(hit.story.title == "River story" for hit in page.hits)
+
+    check()
+
+
+def test_a_bare_at_sign_does_not_list_every_creator(client, alice, bob):
+    make_story(alice, title="At sign")
+    html = client.get("/search/", {"q": "@"}).content.decode()
+    assert "Communities and creators" not in html
