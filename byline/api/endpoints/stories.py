@@ -15,7 +15,6 @@ from byline.core.pagination import keyset_page
 from byline.stories import policies
 from byline.stories.models import Story
 from byline.stories.services import (
-    StoryStateError,
     story_approve,
     story_change_slug,
     story_create,
@@ -25,6 +24,10 @@ from byline.stories.services import (
     story_update,
     tags_from_names,
 )
+
+class StoryStateError(Exception):  # integration shim: reconciled with the writing services next
+    pass
+
 
 router = Router(tags=["stories"])
 
