@@ -14,7 +14,7 @@ from byline.insights.labels import HOW_IT_WORKS
 from byline.insights.selectors import insights_summary
 from byline.stories.forms import AutosaveForm, InlineImageForm, PreviewForm, StoryForm, split_tags
 from byline.stories.models import Story, Tag
-from byline.stories.policies import SUSPENDED_MESSAGE, can_write
+from byline.stories.policies import SUSPENDED_MESSAGE, can_write, is_moderator
 from byline.stories.rendering import render_markdown
 from byline.stories.selectors import (
     MY_STORIES_TABS,
@@ -341,7 +341,10 @@ def my_stories(request: HttpRequest) -> HttpResponse:
         "tab_label": tabs[tab],
         "page": page,
         "can_write": can_write(request.user),
+        "is_moderator": is_moderator(request.user),
     }
+    if context["is_moderator"]:
+        context["review_count"] = Story.objects.filter(status=Story.Status.SUBMITTED).count()
     return render(request, "stories/story_mine.html", context)
 
 

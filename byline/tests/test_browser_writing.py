@@ -91,7 +91,8 @@ def test_a_new_creator_goes_from_sign_up_to_a_published_story(
     # A moderator rejects it with a reason.
     sign_out(page)
     sign_in(page, "carol", CAST_PASSWORD)
-    page.get_by_role("link", name="Moderation").click()
+    page.get_by_role("link", name="My stories").click()
+    page.get_by_role("link", name=re.compile("^Moderation")).click()
     page.get_by_role("link", name="Lanterns on the Water").click()
     assert page.locator(".story-hero img").evaluate("img => img.naturalWidth") > 0
     page.select_option("select[name=preset]", value="quality")

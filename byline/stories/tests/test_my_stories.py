@@ -114,3 +114,12 @@ def test_a_revision_of_another_story_is_not_found(client, alice):
     client.force_login(alice)
     revision = other.revisions.get()
     assert client.get(reverse("stories:revision", args=[mine.pk, revision.pk])).status_code == 404
+
+
+def test_moderators_find_the_queue_from_my_stories(client, alice, carol, bob):
+    make_story(alice, status="submitted")
+    client.force_login(carol)
+    response = client.get(reverse("stories:mine"))
+    assert reverse("moderation:queue").encode() in response.content
+    client.force_login(bob)
+    assert reverse("moderation:queue").encode() not in client.get(reverse("stories:mine")).content
