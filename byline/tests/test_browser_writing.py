@@ -253,3 +253,25 @@ def test_toolbar_image_upload_and_tag_suggestions(page_factory, alice, tmp_path)
     page.get_by_role("button", name="Birdsong").click()
     assert page.locator("input[name=tags]").input_value() == "Nature, Birdsong, "
     assert page.errors == []
+
+
+def test_writing_and_submitting_work_without_javascript(browser, live_server, alice, settings):
+    settings.REVIEW = True
+    context = browser.new_context(
+        viewport=DESKTOP, base_url=live_server.url, java_script_enabled=False
+    )
+    page = context.new_page()
+    sign_in(page, "alice", CAST_PASSWORD)
+    page.goto("/write/")
+    assert page.get_by_role("button", name="Preview").is_visible()
+    page.fill("input[name=title]", "Written the old way")
+    page.fill("textarea[name=body]", "Plain *HTML* forms still work.")
+    page.get_by_role("button", name="Preview").click()
+    assert page.locator("#preview em").inner_text() == "HTML"
+    assert page.locator("textarea[name=body]").input_value() == "Plain *HTML* forms still work."
+    page.get_by_role("button", name="Save draft").click()
+    page.get_by_text("Draft saved.").wait_for()
+    page.get_by_role("button", name="Submit for review").click()
+    page.wait_for_url("**/me/stories/?tab=submitted")
+    assert page.get_by_role("link", name="Written the old way").is_visible()
+    context.close()

@@ -89,7 +89,13 @@
       credentials: "same-origin",
       headers: { "X-CSRFToken": csrf, Accept: "application/json" },
     })
-      .then((response) => response.json().then((json) => ({ ok: response.ok, json: json })))
+      .then((response) => {
+        if (response.redirected || !(response.headers.get("Content-Type") || "").includes("json")) {
+          // Signed out in another tab, or the session expired: the login page answered.
+          return { ok: false, json: { errors: ["please sign in again"] } };
+        }
+        return response.json().then((json) => ({ ok: response.ok, json: json }));
+      })
       .then(({ ok, json }) => {
         if (!ok || !json.saved) {
           dirty = true;
