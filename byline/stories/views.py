@@ -21,6 +21,7 @@ from byline.stories.selectors import (
     my_stories_counts,
     my_stories_page,
     popular_tags,
+    revision_changes,
     story_get_for_author,
     story_get_for_editor,
     story_get_for_reader,
@@ -372,6 +373,8 @@ def story_revision(request: HttpRequest, pk: int, revision_pk: int) -> HttpRespo
         "body_html": render_markdown(revision.body),
         "is_current": (revision.title, revision.subtitle, revision.body)
         == (story.title, story.subtitle, story.body),
+        # What restoring this version would change in the current text.
+        "changes": revision_changes(old=story.body, new=revision.body),
     }
     return render(request, "stories/storyrevision_detail.html", context)
 

@@ -123,3 +123,21 @@ def test_moderators_find_the_queue_from_my_stories(client, alice, carol, bob):
     assert reverse("moderation:queue").encode() in response.content
     client.force_login(bob)
     assert reverse("moderation:queue").encode() not in client.get(reverse("stories:mine")).content
+
+
+def test_a_revision_shows_what_restoring_it_would_change(client, alice):
+    story = make_story(alice, status="draft", body="Line one.\nLine <two>.")
+    old = story.revisions.get()
+    client.force_login(alice)
+    client.post(
+        reverse("stories:edit", args=[story.pk]),
+        {"title": story.title, "body": "Line one.\nLine three.", "action": "save"},
+    )
+    content = client.get(old.get_absolute_url()).content.decode()
+    assert (
+        'diff__line--add"><span class="visually-hidden">Comes back: </span>Line &lt;two&gt;.'
+        in content
+    )
+    assert (
+        'diff__line--remove"><span class="visually-hidden">Goes away: </span>Line three.' in content
+    )
