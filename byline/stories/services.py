@@ -51,6 +51,23 @@ class _Unchanged:
         return "UNCHANGED"
 
 
+# What story_update writes (the text, its rendering and the story's details).
+EDITABLE_FIELDS = [
+    "title",
+    "subtitle",
+    "body",
+    "body_html",
+    "word_count",
+    "reading_minutes",
+    "community",
+    "hero_image",
+    "hero_width",
+    "hero_height",
+    "hero_image_caption",
+    "hero_image_credit",
+    "updated_at",
+]
+
 #: Default of story_update's optional arguments: leave that field as it is.
 UNCHANGED: Any = _Unchanged()
 
@@ -271,7 +288,9 @@ def story_update(
     if hero_image is not UNCHANGED:
         _set_hero(story, hero_image)
     story_render(story=story)
-    story.save()
+    # Never a full save: the engagement counters are kept by F() updates elsewhere and a stale
+    # copy of them must not be written back.
+    story.save(update_fields=EDITABLE_FIELDS)
     if tags is not UNCHANGED:
         story.tags.set(tags)
     if story.title != old_title and slugify(story.title) != slugify(old_title):
