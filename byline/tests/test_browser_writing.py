@@ -145,6 +145,9 @@ def desk(alice, carol, community):
     rejected = make_story(alice, status="rejected", title="The weir keeper", community=community)
     rejected.rejection_reason = "It needs more work on spelling, grammar or formatting."
     rejected.save(update_fields=["rejection_reason"])
+    from byline.moderation.services import moderation_log
+
+    moderation_log(actor=carol, action="reject", target=rejected, reason=rejected.rejection_reason)
     make_story(alice, title="What the saltmarsh remembers", community=community)
     waiting = make_story(
         alice,
@@ -177,6 +180,8 @@ def test_editor_my_stories_and_queue_look_right(page_factory, desk, label, viewp
         " > window.innerWidth + 1).map(e => e.tagName + '.' + e.className).slice(0, 5)"
     )
     assert wide == [], wide
+    page.goto(f"/write/{desk.pk}/revisions/")
+    screenshot(page, f"revisions-{label}")
     page.goto("/me/stories/?tab=rejected")
     assert page.get_by_text("It needs more work on spelling").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
@@ -189,6 +194,9 @@ def test_editor_my_stories_and_queue_look_right(page_factory, desk, label, viewp
     screenshot(page, f"review-queue-{label}")
     page.get_by_role("link", name="Herons at first light").click()
     screenshot(page, f"review-story-{label}")
+    page.goto("/moderation/log/")
+    assert page.get_by_text("It needs more work on spelling").is_visible()
+    screenshot(page, f"audit-log-{label}")
     wide = page.evaluate(
         "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right"
         " > window.innerWidth + 1).map(e => e.tagName + '.' + e.className).slice(0, 5)"
