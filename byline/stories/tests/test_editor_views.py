@@ -320,3 +320,24 @@ def test_tags_are_created_once(client, alice):
     client.force_login(alice)
     client.post(reverse("stories:write"), _form(tags="Nature, nature, NATURE"))
     assert Tag.objects.filter(slug="nature").count() == 1
+
+
+def test_the_draft_limit_answers_autosave_with_a_message(client, alice, settings):
+    settings.NEW_ACCOUNT_DRAFTS_PER_HOUR = 1
+    client.force_login(alice)
+    assert client.post(reverse("stories:autosave_new"), {"body": "one"}).json()["saved"]
+    response = client.post(reverse("stories:autosave_new"), {"body": "two"})
+    assert response.status_code == 422
+    assert "New accounts can start at most 1" in response.json()["errors"][0]
+    assert Story.objects.count() == 1
+
+
+def test_the_editor_and_autosave_run_a_fixed_number_of_queries(
+    client, alice, community, django_assert_max_num_queries
+):
+    story = make_story(alice, status="draft", community=community, tags=["a", "b", "c"])
+    client.force_login(alice)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("stories:edit", args=[story.pk])).status_code == 200
+    with django_assert_max_num_queries(12):
+        client.post(reverse("stories:autosave", args=[story.pk]), {"title": "t", "body": "b"})
