@@ -26,7 +26,7 @@ def _require_moderator(request: HttpRequest) -> None:
         raise PermissionDenied(MODERATORS_ONLY)
 
 
-def _submitted_story(pk: int) -> Story:
+def _story_or_404(pk: int) -> Story:
     story = (
         Story.objects.select_related("author", "community")
         .prefetch_related("tags")
@@ -68,7 +68,7 @@ def _review_page(
 def review_story(request: HttpRequest, pk: int) -> HttpResponse:
     """The story exactly as readers will see it, with the decision forms underneath."""
     _require_moderator(request)
-    story = _submitted_story(pk)
+    story = _story_or_404(pk)
     if story.status != Story.Status.SUBMITTED:
         messages.info(request, f"“{story.title}” is no longer waiting for review.")
         return redirect("moderation:queue")
@@ -79,7 +79,7 @@ def review_story(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def approve_story(request: HttpRequest, pk: int) -> HttpResponse:
     _require_moderator(request)
-    story = _submitted_story(pk)
+    story = _story_or_404(pk)
     form = ApproveForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
@@ -95,7 +95,7 @@ def approve_story(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reject_story(request: HttpRequest, pk: int) -> HttpResponse:
     _require_moderator(request)
-    story = _submitted_story(pk)
+    story = _story_or_404(pk)
     form = RejectForm(request.POST)
     if not form.is_valid():
         return _review_page(request, story, reject_form=form, status=422)
@@ -115,7 +115,7 @@ def reject_story(request: HttpRequest, pk: int) -> HttpResponse:
 def unpublish_story(request: HttpRequest, pk: int) -> HttpResponse:
     """A moderator takes a published story down (back to its author's drafts), with a reason."""
     _require_moderator(request)
-    story = _submitted_story(pk)
+    story = _story_or_404(pk)
     if not story.is_published:
         raise Http404("This story is not published.")
     form = UnpublishForm(request.POST or None)

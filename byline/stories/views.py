@@ -159,6 +159,9 @@ def _editor(request: HttpRequest, story: Story | None) -> HttpResponse:
                             saved = story_submit(story=saved, by=request.user)
                 except ValidationError as error:
                     form.add_error(None, error)
+                except PermissionDenied as error:
+                    # e.g. "Submit" pressed in a second tab after the story went to review.
+                    form.add_error(None, str(error) or "You cannot do that now.")
                 else:
                     if action == "submit":
                         return _after_submit(request, saved)

@@ -341,3 +341,15 @@ def test_the_editor_and_autosave_run_a_fixed_number_of_queries(
         assert client.get(reverse("stories:edit", args=[story.pk])).status_code == 200
     with django_assert_max_num_queries(12):
         client.post(reverse("stories:autosave", args=[story.pk]), {"title": "t", "body": "b"})
+
+
+def test_submitting_twice_explains_instead_of_failing(client, alice):
+    story = make_story(alice, status="submitted", body="Waiting.")
+    client.force_login(alice)
+    response = client.post(
+        reverse("stories:edit", args=[story.pk]), _form(action="submit", body="Changed.")
+    )
+    assert response.status_code == 422
+    assert b"Only drafts and rejected stories can be submitted." in response.content
+    story.refresh_from_db()
+    assert story.body == "Waiting."  # the whole save was rolled back
