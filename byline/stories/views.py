@@ -219,6 +219,20 @@ def story_autosave(request: HttpRequest, pk: int | None = None) -> JsonResponse:
         errors = [message for messages_ in form.errors.values() for message in messages_]
         return JsonResponse({"saved": False, "errors": errors}, status=422)
     data = form.cleaned_data
+    version = request.POST.get("version", "")
+    if story is not None and version and version != story.updated_at.isoformat():
+        # Saved meanwhile from another window or device: never overwrite that blindly.
+        return JsonResponse(
+            {
+                "saved": False,
+                "conflict": True,
+                "errors": [
+                    "this story was changed in another window. Reload the page to see the "
+                    "latest version; your text is kept in this browser"
+                ],
+            },
+            status=409,
+        )
     if story is None and not (data["title"].strip() or data["body"].strip()):
         return JsonResponse({"saved": False, "errors": []}, status=200)
     title = data["title"].strip() or (story.title if story else "") or "Untitled story"
@@ -247,6 +261,7 @@ def story_autosave(request: HttpRequest, pk: int | None = None) -> JsonResponse:
             "saved": True,
             "label": _saved_label(story),
             "saved_at": story.updated_at.isoformat(),
+            "version": story.updated_at.isoformat(),
             "edit_url": reverse("stories:edit", kwargs={"pk": story.pk}),
             "autosave_url": reverse("stories:autosave", kwargs={"pk": story.pk}),
         }

@@ -353,3 +353,21 @@ def test_submitting_twice_explains_instead_of_failing(client, alice):
     assert b"Only drafts and rejected stories can be submitted." in response.content
     story.refresh_from_db()
     assert story.body == "Waiting."  # the whole save was rolled back
+
+
+def test_autosave_never_overwrites_a_newer_save_from_another_window(client, alice):
+    story = make_story(alice, status="draft", body="v1")
+    client.force_login(alice)
+    url = reverse("stories:autosave", args=[story.pk])
+    opened_at = story.updated_at.isoformat()
+    first = client.post(url, {"title": story.title, "body": "from tab A", "version": opened_at})
+    assert first.json()["saved"]
+    second = client.post(url, {"title": story.title, "body": "from tab B", "version": opened_at})
+    assert second.status_code == 409
+    assert second.json()["conflict"] is True
+    story.refresh_from_db()
+    assert story.body == "from tab A"
+    third = client.post(
+        url, {"title": story.title, "body": "tab A again", "version": first.json()["version"]}
+    )
+    assert third.json()["saved"]
