@@ -220,7 +220,12 @@ def story_autosave(request: HttpRequest, pk: int | None = None) -> JsonResponse:
         return JsonResponse({"saved": False, "errors": errors}, status=422)
     data = form.cleaned_data
     version = request.POST.get("version", "")
-    if story is not None and version and version != story.updated_at.isoformat():
+    same_text = story is not None and (story.title, story.subtitle, story.body) == (
+        data["title"].strip() or story.title,
+        data["subtitle"],
+        data["body"],
+    )
+    if story is not None and version and version != story.updated_at.isoformat() and not same_text:
         # Saved meanwhile from another window or device: never overwrite that blindly.
         return JsonResponse(
             {

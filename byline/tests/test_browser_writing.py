@@ -222,6 +222,7 @@ def test_a_lost_connection_loses_nothing(page_factory, alice, tmp_path):
     with page.expect_event("dialog") as dialog:
         page.close(run_before_unload=True)
     assert dialog.value.type == "beforeunload"
+    page.close()  # the tab is closed for good this time
     page.context.set_offline(False)
 
     again = page.context.new_page()

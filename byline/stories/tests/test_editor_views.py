@@ -371,3 +371,14 @@ def test_autosave_never_overwrites_a_newer_save_from_another_window(client, alic
         url, {"title": story.title, "body": "tab A again", "version": first.json()["version"]}
     )
     assert third.json()["saved"]
+
+
+def test_an_identical_autosave_from_an_old_window_is_not_a_conflict(client, alice):
+    story = make_story(alice, status="draft", body="v1")
+    client.force_login(alice)
+    url = reverse("stories:autosave", args=[story.pk])
+    opened_at = story.updated_at.isoformat()
+    client.post(url, {"title": story.title, "body": "same words", "version": opened_at})
+    again = client.post(url, {"title": story.title, "body": "same words", "version": opened_at})
+    assert again.status_code == 200
+    assert again.json()["saved"]
