@@ -8,6 +8,7 @@ urlpatterns = [
     path("moderation/stories/<int:pk>/", views.review_story, name="review"),
     path("moderation/stories/<int:pk>/approve/", views.approve_story, name="approve"),
     path("moderation/stories/<int:pk>/reject/", views.reject_story, name="reject"),
+    path("moderation/stories/<int:pk>/unpublish/", views.unpublish_story, name="unpublish"),
     path("moderation/log/", views.audit_log, name="log"),
     # Reports (issue 4: readers talk back).
     path("report/story/<int:story_id>/", report_views.report_story, name="report_story"),

@@ -14,10 +14,10 @@ from byline.core.pagination import keyset_page
 from byline.insights.labels import HOW_IT_WORKS
 from byline.moderation.models import ModerationAction
 from byline.moderation.policies import MODERATORS_ONLY, can_read_audit_log, can_use_review_queue
-from byline.stories.forms import REJECTION_PRESETS, ApproveForm, RejectForm
+from byline.stories.forms import REJECTION_PRESETS, ApproveForm, RejectForm, UnpublishForm
 from byline.stories.models import Story
 from byline.stories.selectors import review_queue_page
-from byline.stories.services import story_approve, story_reject
+from byline.stories.services import story_approve, story_reject, story_unpublish
 from byline.stories.views import story_json_ld
 
 
@@ -26,7 +26,7 @@ def _require_moderator(request: HttpRequest) -> None:
         raise PermissionDenied(MODERATORS_ONLY)
 
 
-def _submitted_story(pk: int) -> Story:
+def _story_or_404(pk: int) -> Story:
     story = (
         Story.objects.select_related("author", "community")
         .prefetch_related("tags")
@@ -43,7 +43,9 @@ def _submitted_story(pk: int) -> Story:
 def review_queue(request: HttpRequest) -> HttpResponse:
     _require_moderator(request)
     page = review_queue_page(cursor=request.GET.get("after"), size=settings.PAGE_SIZE)
-    return render(request, "moderation/review_queue.html", {"page": page})
+    # Recently published stories, so that something that slipped through can be taken down.
+    recent = Story.objects.published().select_related("author")[:10]
+    return render(request, "moderation/review_queue.html", {"page": page, "recent": recent})
 
 
 def _review_page(
@@ -66,7 +68,7 @@ def _review_page(
 def review_story(request: HttpRequest, pk: int) -> HttpResponse:
     """The story exactly as readers will see it, with the decision forms underneath."""
     _require_moderator(request)
-    story = _submitted_story(pk)
+    story = _story_or_404(pk)
     if story.status != Story.Status.SUBMITTED:
         messages.info(request, f"“{story.title}” is no longer waiting for review.")
         return redirect("moderation:queue")
@@ -77,7 +79,7 @@ def review_story(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def approve_story(request: HttpRequest, pk: int) -> HttpResponse:
     _require_moderator(request)
-    story = _submitted_story(pk)
+    story = _story_or_404(pk)
     form = ApproveForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
@@ -93,7 +95,7 @@ def approve_story(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reject_story(request: HttpRequest, pk: int) -> HttpResponse:
     _require_moderator(request)
-    story = _submitted_story(pk)
+    story = _story_or_404(pk)
     form = RejectForm(request.POST)
     if not form.is_valid():
         return _review_page(request, story, reject_form=form, status=422)
@@ -107,6 +109,24 @@ def reject_story(request: HttpRequest, pk: int) -> HttpResponse:
         return _review_page(request, story, reject_form=form, status=422)
     messages.success(request, f"Sent “{story.title}” back to its author with your reason.")
     return redirect("moderation:queue")
+
+
+@login_required
+def unpublish_story(request: HttpRequest, pk: int) -> HttpResponse:
+    """A moderator takes a published story down (back to its author's drafts), with a reason."""
+    _require_moderator(request)
+    story = _story_or_404(pk)
+    if not story.is_published:
+        raise Http404("This story is not published.")
+    form = UnpublishForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        story_unpublish(story=story, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, f"Unpublished “{story.title}”. The author is notified.")
+        return redirect("moderation:queue")
+    status = 422 if form.errors else 200
+    return render(
+        request, "moderation/unpublish_story.html", {"story": story, "form": form}, status=status
+    )
 
 
 @login_required

@@ -216,3 +216,15 @@ class ApproveForm(forms.Form):
         label="Note to the author (optional)",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class UnpublishForm(forms.Form):
+    reason = forms.CharField(
+        max_length=1500,
+        label="Reason (the author sees it)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Tell the author why the story is taken down.",
+            "max_length": "Keep the reason under 1,500 characters.",
+        },
+    )

@@ -139,3 +139,27 @@ def review_queue_page(*, cursor: str | None, size: int) -> KeysetPage:
         rows = rows[:size]
         next_cursor = encode_cursor(rows[-1].waiting_since, rows[-1].pk)
     return KeysetPage(items=rows, next_cursor=next_cursor)
+
+
+def revision_changes(*, old: str, new: str, limit: int = 400) -> list[tuple[str, str]]:
+    """Line changes from `old` to `new` as (kind, line) pairs, kind in "add", "remove", "same"
+    (unchanged lines only around changes). At most `limit` lines, for the revision page."""
+    import difflib
+
+    changes: list[tuple[str, str]] = []
+    diff = difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=1)
+    for line in diff:
+        if line.startswith(("---", "+++")):
+            continue
+        if line.startswith("@@"):
+            changes.append(("gap", "…"))
+        elif line.startswith("+"):
+            changes.append(("add", line[1:]))
+        elif line.startswith("-"):
+            changes.append(("remove", line[1:]))
+        else:
+            changes.append(("same", line[1:]))
+        if len(changes) >= limit:
+            changes.append(("gap", "… (more changes not shown)"))
+            break
+    return changes

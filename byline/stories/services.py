@@ -51,6 +51,23 @@ class _Unchanged:
         return "UNCHANGED"
 
 
+# What story_update writes (the text, its rendering and the story's details).
+EDITABLE_FIELDS = [
+    "title",
+    "subtitle",
+    "body",
+    "body_html",
+    "word_count",
+    "reading_minutes",
+    "community",
+    "hero_image",
+    "hero_width",
+    "hero_height",
+    "hero_image_caption",
+    "hero_image_credit",
+    "updated_at",
+]
+
 #: Default of story_update's optional arguments: leave that field as it is.
 UNCHANGED: Any = _Unchanged()
 
@@ -254,7 +271,7 @@ def story_update(
             "Published stories are saved only when you press “Update story”.", code="autosave"
         )
     old_title = story.title
-    fields = {
+    changes = {
         "title": title,
         "subtitle": subtitle,
         "body": body,
@@ -262,25 +279,32 @@ def story_update(
         "hero_image_caption": hero_image_caption,
         "hero_image_credit": hero_image_credit,
     }
-    for name, value in fields.items():
+    for name, value in changes.items():
         if value is not UNCHANGED:
             setattr(story, name, value)
     if tags is not UNCHANGED:
         tags = _clean_tags(tags)
-    story.full_clean(exclude=["hero_image", "slug"])
+    # Field limits only: author and community are model instances already, and the slug is
+    # chosen below by unique_slug (full_clean would re-query all three).
+    story.clean_fields(exclude=["hero_image", "slug", "author", "community"])
     if hero_image is not UNCHANGED:
         _set_hero(story, hero_image)
     story_render(story=story)
-    story.save()
-    if tags is not UNCHANGED:
-        story.tags.set(tags)
+    new_slug = None
     if story.title != old_title and slugify(story.title) != slugify(old_title):
         new_slug = unique_slug(author=story.author, title=story.title, exclude_pk=story.pk)
-        if story.status == Story.Status.PUBLISHED or story.published_at:
-            story_change_slug(story=story, slug=new_slug)
-        else:
-            story.slug = new_slug
-            story.save(update_fields=["slug", "updated_at"])
+    was_public = story.status == Story.Status.PUBLISHED or story.published_at is not None
+    fields = list(EDITABLE_FIELDS)
+    if new_slug and not was_public:
+        story.slug = new_slug  # never seen by readers: no redirect needed
+        fields.append("slug")
+    # Never a full save: the engagement counters are kept by F() updates elsewhere and a stale
+    # copy of them must not be written back.
+    story.save(update_fields=fields)
+    if new_slug and was_public:
+        story_change_slug(story=story, slug=new_slug)  # the old address keeps redirecting
+    if tags is not UNCHANGED:
+        story.tags.set(tags)
     _revision_record(story=story, by=by, autosave=autosave)
     return story
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django_tasks import task
 
 from byline.stories.models import Story
@@ -28,7 +29,7 @@ def send_moderation_email(*, story_id: int, action: str, reason: str = "") -> No
         "reason": reason,
         "site_name": settings.SITE_NAME,
         "story_url": f"{settings.SITE_URL}{story.get_absolute_url()}",
-        "my_stories_url": f"{settings.SITE_URL}/me/stories/",
+        "my_stories_url": f"{settings.SITE_URL}{reverse('stories:mine')}",
     }
     send_mail(
         subject=SUBJECTS[action].format(title=story.title),

@@ -16,13 +16,14 @@ from byline.social.story_context import story_engagement
 from byline.stats.services import view_record
 from byline.stories.forms import AutosaveForm, InlineImageForm, PreviewForm, StoryForm, split_tags
 from byline.stories.models import Story, Tag
-from byline.stories.policies import SUSPENDED_MESSAGE, can_write
+from byline.stories.policies import SUSPENDED_MESSAGE, can_write, is_moderator
 from byline.stories.rendering import render_markdown
 from byline.stories.selectors import (
     MY_STORIES_TABS,
     my_stories_counts,
     my_stories_page,
     popular_tags,
+    revision_changes,
     story_get_for_author,
     story_get_for_editor,
     story_get_for_reader,
@@ -169,6 +170,9 @@ def _editor(request: HttpRequest, story: Story | None) -> HttpResponse:
                             saved = story_submit(story=saved, by=request.user)
                 except ValidationError as error:
                     form.add_error(None, error)
+                except PermissionDenied as error:
+                    # e.g. "Submit" pressed in a second tab after the story went to review.
+                    form.add_error(None, str(error) or "You cannot do that now.")
                 else:
                     if action == "submit":
                         return _after_submit(request, saved)
@@ -226,6 +230,25 @@ def story_autosave(request: HttpRequest, pk: int | None = None) -> JsonResponse:
         errors = [message for messages_ in form.errors.values() for message in messages_]
         return JsonResponse({"saved": False, "errors": errors}, status=422)
     data = form.cleaned_data
+    version = request.POST.get("version", "")
+    same_text = story is not None and (story.title, story.subtitle, story.body) == (
+        data["title"].strip() or story.title,
+        data["subtitle"],
+        data["body"],
+    )
+    if story is not None and version and version != story.updated_at.isoformat() and not same_text:
+        # Saved meanwhile from another window or device: never overwrite that blindly.
+        return JsonResponse(
+            {
+                "saved": False,
+                "conflict": True,
+                "errors": [
+                    "this story was changed in another window. Reload the page to see the "
+                    "latest version; your text is kept in this browser"
+                ],
+            },
+            status=409,
+        )
     if story is None and not (data["title"].strip() or data["body"].strip()):
         return JsonResponse({"saved": False, "errors": []}, status=200)
     title = data["title"].strip() or (story.title if story else "") or "Untitled story"
@@ -254,6 +277,7 @@ def story_autosave(request: HttpRequest, pk: int | None = None) -> JsonResponse:
             "saved": True,
             "label": _saved_label(story),
             "saved_at": story.updated_at.isoformat(),
+            "version": story.updated_at.isoformat(),
             "edit_url": reverse("stories:edit", kwargs={"pk": story.pk}),
             "autosave_url": reverse("stories:autosave", kwargs={"pk": story.pk}),
         }
@@ -352,7 +376,10 @@ def my_stories(request: HttpRequest) -> HttpResponse:
         "tab_label": tabs[tab],
         "page": page,
         "can_write": can_write(request.user),
+        "is_moderator": is_moderator(request.user),
     }
+    if context["is_moderator"]:
+        context["review_count"] = Story.objects.filter(status=Story.Status.SUBMITTED).count()
     return render(request, "stories/story_mine.html", context)
 
 
@@ -380,6 +407,8 @@ def story_revision(request: HttpRequest, pk: int, revision_pk: int) -> HttpRespo
         "body_html": render_markdown(revision.body),
         "is_current": (revision.title, revision.subtitle, revision.body)
         == (story.title, story.subtitle, story.body),
+        # What restoring this version would change in the current text.
+        "changes": revision_changes(old=story.body, new=revision.body),
     }
     return render(request, "stories/storyrevision_detail.html", context)
 

@@ -91,7 +91,8 @@ def test_a_new_creator_goes_from_sign_up_to_a_published_story(
     # A moderator rejects it with a reason.
     sign_out(page)
     sign_in(page, "carol", CAST_PASSWORD)
-    page.get_by_role("link", name="Moderation").click()
+    page.get_by_role("link", name="My stories").click()
+    page.get_by_role("link", name=re.compile("^Moderation")).click()
     page.get_by_role("link", name="Lanterns on the Water").click()
     assert page.locator(".story-hero img").evaluate("img => img.naturalWidth") > 0
     page.select_option("select[name=preset]", value="quality")
@@ -144,6 +145,9 @@ def desk(alice, carol, community):
     rejected = make_story(alice, status="rejected", title="The weir keeper", community=community)
     rejected.rejection_reason = "It needs more work on spelling, grammar or formatting."
     rejected.save(update_fields=["rejection_reason"])
+    from byline.moderation.services import moderation_log
+
+    moderation_log(actor=carol, action="reject", target=rejected, reason=rejected.rejection_reason)
     make_story(alice, title="What the saltmarsh remembers", community=community)
     waiting = make_story(
         alice,
@@ -176,6 +180,8 @@ def test_editor_my_stories_and_queue_look_right(page_factory, desk, label, viewp
         " > window.innerWidth + 1).map(e => e.tagName + '.' + e.className).slice(0, 5)"
     )
     assert wide == [], wide
+    page.goto(f"/write/{desk.pk}/revisions/")
+    screenshot(page, f"revisions-{label}")
     page.goto("/me/stories/?tab=rejected")
     assert page.get_by_text("It needs more work on spelling").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
@@ -188,6 +194,9 @@ def test_editor_my_stories_and_queue_look_right(page_factory, desk, label, viewp
     screenshot(page, f"review-queue-{label}")
     page.get_by_role("link", name="Herons at first light").click()
     screenshot(page, f"review-story-{label}")
+    page.goto("/moderation/log/")
+    assert page.get_by_text("It needs more work on spelling").is_visible()
+    screenshot(page, f"audit-log-{label}")
     wide = page.evaluate(
         "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right"
         " > window.innerWidth + 1).map(e => e.tagName + '.' + e.className).slice(0, 5)"
@@ -213,6 +222,7 @@ def test_a_lost_connection_loses_nothing(page_factory, alice, tmp_path):
     with page.expect_event("dialog") as dialog:
         page.close(run_before_unload=True)
     assert dialog.value.type == "beforeunload"
+    page.close()  # the tab is closed for good this time
     page.context.set_offline(False)
 
     again = page.context.new_page()
@@ -252,3 +262,25 @@ def test_toolbar_image_upload_and_tag_suggestions(page_factory, alice, tmp_path)
     page.get_by_role("button", name="Birdsong").click()
     assert page.locator("input[name=tags]").input_value() == "Nature, Birdsong, "
     assert page.errors == []
+
+
+def test_writing_and_submitting_work_without_javascript(browser, live_server, alice, settings):
+    settings.REVIEW = True
+    context = browser.new_context(
+        viewport=DESKTOP, base_url=live_server.url, java_script_enabled=False
+    )
+    page = context.new_page()
+    sign_in(page, "alice", CAST_PASSWORD)
+    page.goto("/write/")
+    assert page.get_by_role("button", name="Preview").is_visible()
+    page.fill("input[name=title]", "Written the old way")
+    page.fill("textarea[name=body]", "Plain *HTML* forms still work.")
+    page.get_by_role("button", name="Preview").click()
+    assert page.locator("#preview em").inner_text() == "HTML"
+    assert page.locator("textarea[name=body]").input_value() == "Plain *HTML* forms still work."
+    page.get_by_role("button", name="Save draft").click()
+    page.get_by_text("Draft saved.").wait_for()
+    page.get_by_role("button", name="Submit for review").click()
+    page.wait_for_url("**/me/stories/?tab=submitted")
+    assert page.get_by_role("link", name="Written the old way").is_visible()
+    context.close()

@@ -160,3 +160,31 @@ def test_anonymous_pages_do_not_carry_a_csrf_token(client, story):
     response = client.get(story.get_absolute_url())
     assert b"X-CSRFToken" not in response.content
     assert "csrftoken" not in response.cookies
+
+
+def test_a_moderator_unpublishes_with_a_reason_from_the_queue(
+    client, alice, bob, carol, django_capture_on_commit_callbacks
+):
+    story = make_story(alice, title="Slipped through")
+    url = reverse("moderation:unpublish", args=[story.pk])
+    client.force_login(bob)
+    assert client.post(url, {"reason": "nope"}).status_code == 403
+    client.force_login(carol)
+    assert url.encode() in client.get(reverse("moderation:queue")).content
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 422
+    assert b"Tell the author why" in response.content
+    story.refresh_from_db()
+    assert story.is_published
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"reason": "Copied from a newspaper."})
+    story.refresh_from_db()
+    assert story.status == "draft"
+    entry = ModerationAction.objects.get()
+    assert (entry.action, entry.actor, entry.reason) == (
+        "unpublish",
+        carol,
+        "Copied from a newspaper.",
+    )
+    assert "unpublished" in mail.outbox[0].subject
+    assert client.get(url).status_code == 404

@@ -320,3 +320,65 @@ def test_tags_are_created_once(client, alice):
     client.force_login(alice)
     client.post(reverse("stories:write"), _form(tags="Nature, nature, NATURE"))
     assert Tag.objects.filter(slug="nature").count() == 1
+
+
+def test_the_draft_limit_answers_autosave_with_a_message(client, alice, settings):
+    settings.NEW_ACCOUNT_DRAFTS_PER_HOUR = 1
+    client.force_login(alice)
+    assert client.post(reverse("stories:autosave_new"), {"body": "one"}).json()["saved"]
+    response = client.post(reverse("stories:autosave_new"), {"body": "two"})
+    assert response.status_code == 422
+    assert "New accounts can start at most 1" in response.json()["errors"][0]
+    assert Story.objects.count() == 1
+
+
+def test_the_editor_and_autosave_run_a_fixed_number_of_queries(
+    client, alice, community, django_assert_max_num_queries
+):
+    story = make_story(alice, status="draft", community=community, tags=["a", "b", "c"])
+    client.force_login(alice)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("stories:edit", args=[story.pk])).status_code == 200
+    with django_assert_max_num_queries(12):
+        client.post(reverse("stories:autosave", args=[story.pk]), {"title": "t", "body": "b"})
+
+
+def test_submitting_twice_explains_instead_of_failing(client, alice):
+    story = make_story(alice, status="submitted", body="Waiting.")
+    client.force_login(alice)
+    response = client.post(
+        reverse("stories:edit", args=[story.pk]), _form(action="submit", body="Changed.")
+    )
+    assert response.status_code == 422
+    assert b"Only drafts and rejected stories can be submitted." in response.content
+    story.refresh_from_db()
+    assert story.body == "Waiting."  # the whole save was rolled back
+
+
+def test_autosave_never_overwrites_a_newer_save_from_another_window(client, alice):
+    story = make_story(alice, status="draft", body="v1")
+    client.force_login(alice)
+    url = reverse("stories:autosave", args=[story.pk])
+    opened_at = story.updated_at.isoformat()
+    first = client.post(url, {"title": story.title, "body": "from tab A", "version": opened_at})
+    assert first.json()["saved"]
+    second = client.post(url, {"title": story.title, "body": "from tab B", "version": opened_at})
+    assert second.status_code == 409
+    assert second.json()["conflict"] is True
+    story.refresh_from_db()
+    assert story.body == "from tab A"
+    third = client.post(
+        url, {"title": story.title, "body": "tab A again", "version": first.json()["version"]}
+    )
+    assert third.json()["saved"]
+
+
+def test_an_identical_autosave_from_an_old_window_is_not_a_conflict(client, alice):
+    story = make_story(alice, status="draft", body="v1")
+    client.force_login(alice)
+    url = reverse("stories:autosave", args=[story.pk])
+    opened_at = story.updated_at.isoformat()
+    client.post(url, {"title": story.title, "body": "same words", "version": opened_at})
+    again = client.post(url, {"title": story.title, "body": "same words", "version": opened_at})
+    assert again.status_code == 200
+    assert again.json()["saved"]

@@ -114,3 +114,30 @@ def test_a_revision_of_another_story_is_not_found(client, alice):
     client.force_login(alice)
     revision = other.revisions.get()
     assert client.get(reverse("stories:revision", args=[mine.pk, revision.pk])).status_code == 404
+
+
+def test_moderators_find_the_queue_from_my_stories(client, alice, carol, bob):
+    make_story(alice, status="submitted")
+    client.force_login(carol)
+    response = client.get(reverse("stories:mine"))
+    assert reverse("moderation:queue").encode() in response.content
+    client.force_login(bob)
+    assert reverse("moderation:queue").encode() not in client.get(reverse("stories:mine")).content
+
+
+def test_a_revision_shows_what_restoring_it_would_change(client, alice):
+    story = make_story(alice, status="draft", body="Line one.\nLine <two>.")
+    old = story.revisions.get()
+    client.force_login(alice)
+    client.post(
+        reverse("stories:edit", args=[story.pk]),
+        {"title": story.title, "body": "Line one.\nLine three.", "action": "save"},
+    )
+    content = client.get(old.get_absolute_url()).content.decode()
+    assert (
+        'diff__line--add"><span class="visually-hidden">Comes back: </span>Line &lt;two&gt;.'
+        in content
+    )
+    assert (
+        'diff__line--remove"><span class="visually-hidden">Goes away: </span>Line three.' in content
+    )

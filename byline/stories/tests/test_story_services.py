@@ -275,3 +275,13 @@ def test_a_replaced_hero_image_file_is_deleted_after_commit(
     assert not storage.exists(old)
     assert storage.exists(story.hero_image.name)
     assert story.hero_image.name.endswith(".png")
+
+
+def test_editing_never_writes_back_stale_engagement_counters(alice):
+    from django.db.models import F
+
+    story = make_story(alice)
+    Story.objects.filter(pk=story.pk).update(like_count=F("like_count") + 3, view_count=40)
+    story_update(story=story, by=alice, body="An edit made with a stale copy in memory.")
+    story.refresh_from_db()
+    assert (story.like_count, story.view_count) == (3, 40)

@@ -21,6 +21,7 @@
   let dirty = false; // typed since the last successful save to the server
   let saving = false;
   let submitting = false;
+  let conflicted = false; // the server has a newer version from another window
 
   document.documentElement.classList.add("js");
   if (toolbar) toolbar.hidden = false;
@@ -74,7 +75,7 @@
   // --- Autosave to the server every few seconds while typing. ---
   function autosave() {
     const url = form.dataset.autosaveUrl;
-    if (!dirty || saving || submitting || !url) return;
+    if (!dirty || saving || submitting || conflicted || !url) return;
     const data = snapshot();
     if (!data.title.trim() && !data.body.trim()) return;
     saving = true;
@@ -83,16 +84,28 @@
     const payload = new FormData();
     payload.append("csrfmiddlewaretoken", csrf);
     Object.keys(data).forEach((k) => payload.append(k, data[k]));
+    if (form.dataset.version) payload.append("version", form.dataset.version);
     fetch(url, {
       method: "POST",
       body: payload,
       credentials: "same-origin",
       headers: { "X-CSRFToken": csrf, Accept: "application/json" },
     })
-      .then((response) => response.json().then((json) => ({ ok: response.ok, json: json })))
+      .then((response) => {
+        if (response.redirected || !(response.headers.get("Content-Type") || "").includes("json")) {
+          // Signed out in another tab, or the session expired: the login page answered.
+          return { ok: false, json: { errors: ["please sign in again"] } };
+        }
+        return response.json().then((json) => ({ ok: response.ok, json: json }));
+      })
       .then(({ ok, json }) => {
         if (!ok || !json.saved) {
           dirty = true;
+          if (json.conflict) {
+            // Saved elsewhere meanwhile: stop autosaving, keep this text for the next visit.
+            conflicted = true;
+            keepLocal();
+          }
           const why = (json.errors && json.errors[0]) || "the server refused it";
           setStatus("Not saved: " + why + " (kept in this browser)", "error");
           return;
@@ -106,6 +119,7 @@
           storageKey = newKey;
           if (window.history && history.replaceState) history.replaceState(null, "", json.edit_url);
         }
+        if (json.version) form.dataset.version = json.version;
         if (!dirty) dropLocal();
         setStatus(json.label, "saved");
       })
@@ -119,10 +133,11 @@
   let localTimer = null;
   function onEdit() {
     dirty = true;
-    if (form.dataset.autosaveUrl) setStatus("Unsaved changes", "pending");
-    else setStatus("Unsaved changes: press “Update story” to publish them", "pending");
     clearTimeout(localTimer);
     localTimer = setTimeout(keepLocal, 400);
+    if (conflicted) return; // keep the conflict message on screen
+    if (form.dataset.autosaveUrl) setStatus("Unsaved changes", "pending");
+    else setStatus("Unsaved changes: press “Update story” to publish them", "pending");
   }
   [title, subtitle, body].forEach((el) => el.addEventListener("input", onEdit));
   setInterval(autosave, interval);
