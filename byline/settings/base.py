@@ -154,13 +154,11 @@ else:
         "application_name": "byline",
     }
     if env_bool("BYLINE_DB_POOL", False):
-        from psycopg_pool import ConnectionPool
-
+        # Django passes the pool a connection check when CONN_HEALTH_CHECKS is on (below).
         _pg_options["pool"] = {
             "min_size": env_int("BYLINE_DB_POOL_MIN", 2, minimum=0),
             "max_size": env_int("BYLINE_DB_POOL_MAX", 10, minimum=1),
             "timeout": env_int("BYLINE_DB_CONNECT_TIMEOUT", 5, minimum=1),
-            "check": ConnectionPool.check_connection,
         }
         _conn_max_age = 0
     else:

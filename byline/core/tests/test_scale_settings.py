@@ -90,7 +90,32 @@ def test_the_psycopg_pool_replaces_persistent_connections_when_asked(tmp_path):
     db = s["DATABASES"]["default"]
     assert db["CONN_MAX_AGE"] == 0  # Django refuses a pool with persistent connections
     assert db["OPTIONS"]["pool"]["max_size"] == 20
-    assert "check_connection" in db["OPTIONS"]["pool"]["check"]
+    assert db["CONN_HEALTH_CHECKS"] is True  # Django gives the pool its connection check
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_psycopg_pool_serves_queries(tmp_path):
+    from django.db import connection
+
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    query = (
+        "import django; django.setup(); from django.db import connection; "
+        "cursor = connection.cursor(); cursor.execute('SELECT 41 + 1'); "
+        "print(cursor.fetchone()[0], type(connection.pool).__name__)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in SCALE_VARIABLES} | {
+        "DJANGO_SETTINGS_MODULE": "byline.settings.base",
+        "BYLINE_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": url,
+        "BYLINE_DB_POOL": "on",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", query], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["42", "ConnectionPool"]
 
 
 def test_replica_urls_become_replica_aliases_behind_the_router(tmp_path):
