@@ -26,6 +26,7 @@ print(json.dumps({
     "INSTALLED_APPS": settings.INSTALLED_APPS,
     "STORAGES": settings.STORAGES,
     "LOG_FORMAT": settings.LOG_FORMAT,
+    "IMG_SRC": settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"],
 }, default=repr))
 """
 SCALE_VARIABLES = ("DATABASE_URL", "DATABASE_REPLICA_URLS", "REDIS_URL", "BYLINE_TASKS")
@@ -209,9 +210,22 @@ def test_setting_a_bucket_moves_media_to_s3_compatible_storage(s3_storages):
     assert url == "https://s3.eu-central-1.example.net/byline-media/media/stories/hero.webp"
 
 
-def test_a_custom_domain_serves_media_from_the_cdn(s3_storages):
+def test_a_custom_domain_serves_media_from_the_cdn(s3_storages, tmp_path):
     media = s3_storages(BYLINE_MEDIA_S3_CUSTOM_DOMAIN="media.example.org")
     assert media.url("stories/hero.webp") == "https://media.example.org/media/stories/hero.webp"
+    # The Content-Security-Policy lets pages show images from there, and from nowhere else new.
+    s = read_settings(tmp_path, **S3_VARIABLES, BYLINE_MEDIA_S3_CUSTOM_DOMAIN="media.example.org")
+    assert s["IMG_SRC"] == ["'self'", "data:", "https://media.example.org"]
+
+
+def test_images_from_the_bucket_endpoint_are_allowed_by_the_csp(tmp_path):
+    assert read_settings(tmp_path, **S3_VARIABLES)["IMG_SRC"] == [
+        "'self'",
+        "data:",
+        "https://s3.eu-central-1.example.net",
+        "https://byline-media.s3.eu-central-1.example.net",
+    ]
+    assert read_settings(tmp_path)["IMG_SRC"] == ["'self'", "data:"]
 
 
 def test_signed_urls_can_be_asked_for(s3_storages):
