@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -154,13 +155,11 @@ else:
         "application_name": "byline",
     }
     if env_bool("BYLINE_DB_POOL", False):
-        from psycopg_pool import ConnectionPool
-
+        # Django passes the pool a connection check when CONN_HEALTH_CHECKS is on (below).
         _pg_options["pool"] = {
             "min_size": env_int("BYLINE_DB_POOL_MIN", 2, minimum=0),
             "max_size": env_int("BYLINE_DB_POOL_MAX", 10, minimum=1),
             "timeout": env_int("BYLINE_DB_CONNECT_TIMEOUT", 5, minimum=1),
-            "check": ConnectionPool.check_connection,
         }
         _conn_max_age = 0
     else:
@@ -299,14 +298,26 @@ WHITENOISE_MAX_AGE = 3600
 # --- Media storage: the data folder by default; any S3-compatible object store (AWS S3, MinIO,
 # Garage, Cloudflare R2, Backblaze B2...) through django-storages when a bucket is named.
 MEDIA_S3_BUCKET = env_str("BYLINE_MEDIA_S3_BUCKET", "")
+MEDIA_ORIGINS: list[str] = []  # where images are served from besides 'self' (CSP img-src)
 if MEDIA_S3_BUCKET:
     _s3_domain = env_str("BYLINE_MEDIA_S3_CUSTOM_DOMAIN", "")
+    _s3_endpoint = env_url("BYLINE_MEDIA_S3_ENDPOINT_URL", "", schemes=("http", "https"))
+    if _s3_domain:
+        MEDIA_ORIGINS = [f"https://{_s3_domain}"]
+    elif _s3_endpoint:
+        _parts = urlsplit(_s3_endpoint)
+        # Path-style (endpoint/bucket/key) and virtual-host style (bucket.endpoint/key) URLs.
+        MEDIA_ORIGINS = [
+            f"{_parts.scheme}://{_parts.netloc}",
+            f"{_parts.scheme}://{MEDIA_S3_BUCKET}.{_parts.netloc}",
+        ]
+    else:
+        MEDIA_ORIGINS = ["https://*.amazonaws.com"]
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": MEDIA_S3_BUCKET,
-            "endpoint_url": env_url("BYLINE_MEDIA_S3_ENDPOINT_URL", "", schemes=("http", "https"))
-            or None,
+            "endpoint_url": _s3_endpoint or None,
             "region_name": env_str("BYLINE_MEDIA_S3_REGION", "") or None,
             # Without keys, boto3 finds credentials itself (instance role, ~/.aws, AWS_* vars).
             "access_key": env_str("BYLINE_MEDIA_S3_ACCESS_KEY_ID", "") or None,
@@ -360,6 +371,8 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# Media in an S3-compatible bucket are images from another origin (see "Media storage").
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += MEDIA_ORIGINS
 
 # --- Logs: one JSON object per line (production default) or readable text (default with DEBUG).
 # byline.request gets one line per request from byline.core.middleware.RequestLogMiddleware.

@@ -207,3 +207,23 @@ def test_restore_asks_for_confirmation(archive):
     with pytest.raises(CommandError, match="confirm with --yes"):
         call_command("restore", str(archive), stdout=io.StringIO())
     assert snapshot() == after_change != before
+
+
+class Terminal(io.StringIO):
+    """Standard input as a person at a terminal would type it."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_restore_goes_ahead_only_when_the_person_types_yes(archive, monkeypatch):
+    before = snapshot()
+    Story.objects.all().delete()
+    changed = snapshot()
+    monkeypatch.setattr("sys.stdin", Terminal("no\n"))
+    with pytest.raises(CommandError, match="Nothing was changed"):
+        call_command("restore", str(archive), stdout=io.StringIO())
+    assert snapshot() == changed
+    monkeypatch.setattr("sys.stdin", Terminal("yes\n"))
+    call_command("restore", str(archive), stdout=io.StringIO())
+    assert snapshot() == before

@@ -117,3 +117,68 @@ def test_without_replicas_no_pin_cookie_is_set():
     db, response = _routed_read(RequestFactory().post("/stories/new"))
     assert db == "default"
     assert PIN_COOKIE not in response.cookies
+
+
+ROUTED_REQUESTS = """
+import json, django
+django.setup()
+from django.db import connections
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+client = Client()
+
+def run(method, path, **kwargs):
+    with CaptureQueriesContext(connections["default"]) as primary, CaptureQueriesContext(
+        connections["replica1"]
+    ) as replica:
+        response = getattr(client, method)(path, **kwargs)
+    return [response.status_code, len(primary), len(replica)]
+
+result = {"read": run("get", "/")}
+result["write"] = run("post", "/accounts/login/", data={"login": "nobody", "password": "x"})
+result["read after write"] = run("get", "/")
+del client.cookies["byline_primary"]  # the pin cookie expires
+result["read later"] = run("get", "/")
+print(json.dumps(result))
+"""
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_real_site_with_a_replica_reads_its_own_writes(tmp_path):
+    """The whole stack in a fresh process, with a replica alias on the same PostgreSQL database:
+    which connection each request's queries really went through."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("REDIS_URL", "BYLINE_TASKS", "DATABASE_REPLICA_URLS")
+    } | {
+        "DJANGO_SETTINGS_MODULE": "byline.settings.test",  # static files without a manifest
+        "BYLINE_DATA_DIR": str(tmp_path),
+        "BYLINE_ALLOWED_HOSTS": "testserver",
+        "DATABASE_URL": url,
+        "DATABASE_REPLICA_URLS": url,
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", ROUTED_REQUESTS], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    status, primary, replica = result["read"]
+    assert (status, primary) == (200, 0) and replica > 0
+    status, primary, replica = result["write"]
+    assert primary > 0 and replica == 0
+    status, primary, replica = result["read after write"]
+    assert (status, replica) == (200, 0) and primary > 0
+    status, primary, replica = result["read later"]
+    assert (status, primary) == (200, 0) and replica > 0

@@ -26,6 +26,7 @@ print(json.dumps({
     "INSTALLED_APPS": settings.INSTALLED_APPS,
     "STORAGES": settings.STORAGES,
     "LOG_FORMAT": settings.LOG_FORMAT,
+    "IMG_SRC": settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"],
 }, default=repr))
 """
 SCALE_VARIABLES = ("DATABASE_URL", "DATABASE_REPLICA_URLS", "REDIS_URL", "BYLINE_TASKS")
@@ -90,7 +91,32 @@ def test_the_psycopg_pool_replaces_persistent_connections_when_asked(tmp_path):
     db = s["DATABASES"]["default"]
     assert db["CONN_MAX_AGE"] == 0  # Django refuses a pool with persistent connections
     assert db["OPTIONS"]["pool"]["max_size"] == 20
-    assert "check_connection" in db["OPTIONS"]["pool"]["check"]
+    assert db["CONN_HEALTH_CHECKS"] is True  # Django gives the pool its connection check
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_psycopg_pool_serves_queries(tmp_path):
+    from django.db import connection
+
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    query = (
+        "import django; django.setup(); from django.db import connection; "
+        "cursor = connection.cursor(); cursor.execute('SELECT 41 + 1'); "
+        "print(cursor.fetchone()[0], type(connection.pool).__name__)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in SCALE_VARIABLES} | {
+        "DJANGO_SETTINGS_MODULE": "byline.settings.base",
+        "BYLINE_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": url,
+        "BYLINE_DB_POOL": "on",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", query], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["42", "ConnectionPool"]
 
 
 def test_replica_urls_become_replica_aliases_behind_the_router(tmp_path):
@@ -184,9 +210,22 @@ def test_setting_a_bucket_moves_media_to_s3_compatible_storage(s3_storages):
     assert url == "https://s3.eu-central-1.example.net/byline-media/media/stories/hero.webp"
 
 
-def test_a_custom_domain_serves_media_from_the_cdn(s3_storages):
+def test_a_custom_domain_serves_media_from_the_cdn(s3_storages, tmp_path):
     media = s3_storages(BYLINE_MEDIA_S3_CUSTOM_DOMAIN="media.example.org")
     assert media.url("stories/hero.webp") == "https://media.example.org/media/stories/hero.webp"
+    # The Content-Security-Policy lets pages show images from there, and from nowhere else new.
+    s = read_settings(tmp_path, **S3_VARIABLES, BYLINE_MEDIA_S3_CUSTOM_DOMAIN="media.example.org")
+    assert s["IMG_SRC"] == ["'self'", "data:", "https://media.example.org"]
+
+
+def test_images_from_the_bucket_endpoint_are_allowed_by_the_csp(tmp_path):
+    assert read_settings(tmp_path, **S3_VARIABLES)["IMG_SRC"] == [
+        "'self'",
+        "data:",
+        "https://s3.eu-central-1.example.net",
+        "https://byline-media.s3.eu-central-1.example.net",
+    ]
+    assert read_settings(tmp_path)["IMG_SRC"] == ["'self'", "data:"]
 
 
 def test_signed_urls_can_be_asked_for(s3_storages):
