@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from byline.accounts.models import User
 from byline.communities.models import Community
@@ -27,11 +27,11 @@ def is_following(*, viewer: User | None, creator: User | None = None, community=
 
 
 def follow_counts(*, user: User) -> dict[str, int]:
-    """Followers and following of one person (two counts, one query each)."""
-    return {
-        "followers": Follow.objects.filter(creator=user).count(),
-        "following": Follow.objects.filter(follower=user).count(),
-    }
+    """Followers and following of one person, in one query (the profile shows both)."""
+    return Follow.objects.filter(Q(creator=user) | Q(follower=user)).aggregate(
+        followers=Count("pk", filter=Q(creator=user)),
+        following=Count("pk", filter=Q(follower=user)),
+    )
 
 
 def profile_follow_context(*, request, user: User) -> dict:
