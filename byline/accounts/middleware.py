@@ -21,7 +21,8 @@ class SiteContextMiddleware:
         return self.get_response(request)
 
     def process_template_response(self, request: HttpRequest, response):
-        context = response.context_data
+        # A response restored from the cache (cache_page: sitemaps) is rendered and has no context.
+        context = getattr(response, "context_data", None)
         if (
             isinstance(context, dict)
             and "site" in context
