@@ -4,6 +4,10 @@ import os
 import tempfile
 
 os.environ.setdefault("BYLINE_DATA_DIR", tempfile.mkdtemp(prefix="byline-test-"))
+if worker := os.environ.get("PYTEST_XDIST_WORKER"):
+    # xdist workers inherit the controller's folder; the page cache keeps its versions there,
+    # keyed by story id, so workers sharing it would invalidate each other's pages.
+    os.environ["BYLINE_DATA_DIR"] = os.path.join(os.environ["BYLINE_DATA_DIR"], worker)
 
 from byline.settings.base import *  # noqa: F403
 from byline.settings.base import STORAGES
