@@ -302,6 +302,22 @@ def test_story_cards_load_renditions_in_one_query(
 
 
 @pytest.mark.django_db
+def test_staff_picks_share_the_one_renditions_query_of_the_home_page(
+    client, alice, carol, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    from byline.discovery.services import staff_pick_add
+
+    with django_capture_on_commit_callbacks(execute=True):
+        stories = [make_story(alice, hero_image=image_file(size=(1000, 500))) for _ in range(4)]
+    for story in stories[:2]:
+        staff_pick_add(story=story, by=carol)
+    client.get("/")  # warm the footer cache
+    with django_assert_max_num_queries(6):  # the featured row adds its picks and their tags
+        html = client.get("/").content.decode()
+    assert html.count('<source type="image/webp"') == 6
+
+
+@pytest.mark.django_db
 def test_deleting_a_story_forgets_its_renditions(alice, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         story = make_story(alice, hero_image=image_file(size=(600, 400)))
