@@ -3,11 +3,18 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
-from byline.conftest import image_file, make_story
+from byline.conftest import image_file, make_story, make_user
 from byline.stories.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Story, StoryImage, Tag
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def newcomer(db):
+    """An account that joined today (the cast are established accounts)."""
+    return make_user("nina", date_joined=timezone.now())
 
 
 def _form(**overrides):
@@ -175,9 +182,9 @@ def test_the_hero_image_can_be_removed(client, alice):
     assert not story.hero_image
 
 
-def test_new_accounts_see_the_draft_limit_on_the_form(client, alice, settings):
+def test_new_accounts_see_the_draft_limit_on_the_form(client, newcomer, settings):
     settings.NEW_ACCOUNT_DRAFTS_PER_HOUR = 1
-    client.force_login(alice)
+    client.force_login(newcomer)
     client.post(reverse("stories:write"), _form())
     response = client.post(reverse("stories:write"), _form(title="Another"))
     assert response.status_code == 422
@@ -322,9 +329,9 @@ def test_tags_are_created_once(client, alice):
     assert Tag.objects.filter(slug="nature").count() == 1
 
 
-def test_the_draft_limit_answers_autosave_with_a_message(client, alice, settings):
+def test_the_draft_limit_answers_autosave_with_a_message(client, newcomer, settings):
     settings.NEW_ACCOUNT_DRAFTS_PER_HOUR = 1
-    client.force_login(alice)
+    client.force_login(newcomer)
     assert client.post(reverse("stories:autosave_new"), {"body": "one"}).json()["saved"]
     response = client.post(reverse("stories:autosave_new"), {"body": "two"})
     assert response.status_code == 422
