@@ -20,6 +20,11 @@ def story_saved(sender, instance: Story, created: bool, update_fields=None, raw=
         return
     if update_fields is not None and not (set(update_fields) & _INDEXED_FIELDS):
         return
+    unpublished = instance.status != Story.Status.PUBLISHED
+    if unpublished and (created or (update_fields is not None and "status" not in update_fields)):
+        # Only published stories are indexed, and a story leaves the index by a save that changes
+        # its status: a new draft, or a draft edited (autosave, every few seconds), has no row.
+        return
     get_backend().sync(story_ids=[instance.pk])
 
 
