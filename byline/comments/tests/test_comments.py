@@ -164,15 +164,16 @@ def test_a_reply_must_belong_to_the_same_story(client, story, alice, bob):
 
 
 def test_sorting_newest_or_oldest_first(client, story, bob):
+    # Bodies unlike the comments' anchors ("comment-25" contains "comment-2" on PostgreSQL).
     for n in range(3):
-        comment = comment_create(story=story, author=bob, body=f"comment-{n}")
+        comment = comment_create(story=story, author=bob, body=f"remark {n}")
         Comment.objects.filter(pk=comment.pk).update(
             created_at=timezone.now() - dt.timedelta(minutes=10 - n)
         )
     oldest = client.get(story.get_absolute_url()).content.decode()
     newest = client.get(story.get_absolute_url() + "?sort=newest").content.decode()
-    assert oldest.index("comment-0") < oldest.index("comment-2")
-    assert newest.index("comment-2") < newest.index("comment-0")
+    assert oldest.index("remark 0") < oldest.index("remark 2")
+    assert newest.index("remark 2") < newest.index("remark 0")
 
 
 def test_top_level_comments_are_keyset_paginated(client, story, bob, settings):
