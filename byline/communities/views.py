@@ -6,14 +6,17 @@ from django.shortcuts import get_object_or_404, render
 from byline.communities.models import Community
 from byline.core.pagination import keyset_page
 from byline.social.policies import can_follow_community
-from byline.social.selectors import is_following
+from byline.social.selectors import communities_mark_followed, is_following
 from byline.stories.models import Story
 
 
 def community_list(request: HttpRequest) -> HttpResponse:
-    communities = Community.objects.annotate(
-        story_count=Count("stories", filter=Q(stories__status=Story.Status.PUBLISHED))
+    communities = list(
+        Community.objects.annotate(
+            story_count=Count("stories", filter=Q(stories__status=Story.Status.PUBLISHED))
+        )
     )
+    communities_mark_followed(viewer=request.user, communities=communities)
     return render(request, "communities/community_list.html", {"communities": communities})
 
 

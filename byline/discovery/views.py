@@ -11,6 +11,7 @@ from byline.discovery.services import (
     staff_pick_remove,
     trending_refresh_if_stale,
 )
+from byline.social.selectors import communities_mark_followed
 from byline.stories.models import Story
 from byline.stories.policies import is_moderator
 
@@ -60,6 +61,7 @@ def explore(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         return render(request, "core/explore.html#stories", context)
     context["communities"] = selectors.communities_with_counts()
+    communities_mark_followed(viewer=request.user, communities=context["communities"])
     context["tags"] = selectors.tags_popular()
     return render(request, "core/explore.html", context)
 

@@ -17,12 +17,15 @@ PASSWORD = "a long and unusual passphrase 42"
 CAST_PASSWORD = "correct horse battery staple"
 
 
-def sign_up(page, *, handle: str, email: str, password: str) -> None:
+def sign_up(
+    page, *, handle: str, email: str, password: str, display_name: str | None = None
+) -> None:
     """Sign up through allauth's page and verify the e-mail address from the outbox.
 
     Kept in one place so the accounts branch's extra fields (display name, …) are added here.
     """
     page.goto("/accounts/signup/")
+    page.get_by_label("Display name").fill(display_name or handle.capitalize())
     page.fill("input[name=email]", email)
     page.fill("input[name=username]", handle)
     page.fill("input[name=password1]", password)

@@ -160,6 +160,34 @@ class TestExplore:
         with django_assert_max_num_queries(8):
             client.get("/explore/")
 
+    def test_signed_in_readers_follow_communities_from_the_grid_in_one_query(
+        self, client, bob, community, django_assert_num_queries
+    ):
+        from byline.communities.models import Community
+        from byline.social.services import follow_community
+
+        follow_community(follower=bob, community=community)
+        client.force_login(bob)
+        client.get("/explore/")  # warm the caches
+        with django_assert_num_queries(8):
+            html = client.get("/explore/").content.decode()
+        assert html.count('aria-pressed="true"') == 1  # Earth: "Following"
+        for n in range(5):
+            Community.objects.create(name=f"Place {n}", slug=f"place-{n}")
+        client.get("/explore/")
+        with django_assert_num_queries(8):  # the same, with six communities
+            html = client.get("/explore/").content.decode()
+        assert html.count('aria-pressed="true"') == 1
+        assert html.count('aria-pressed="false"') == 5
+        assert "/c/place-0/follow/" in html
+
+    def test_visitors_and_suspended_accounts_get_no_follow_buttons_in_the_grid(
+        self, client, mallory, community
+    ):
+        assert "/c/earth/follow/" not in client.get("/explore/").content.decode()
+        client.force_login(mallory)
+        assert "/c/earth/follow/" not in client.get("/explore/").content.decode()
+
     def test_the_canonical_url_has_no_cursor(self, client, alice, settings):
         settings.PAGE_SIZE = 1
         make_story(alice)
