@@ -11,6 +11,7 @@ from django.utils import timezone
 from byline.accounts.models import User
 from byline.discovery.models import StaffPick
 from byline.discovery.trending import WINDOW, trending_score_expression
+from byline.moderation.models import ModerationAction
 from byline.moderation.services import moderation_log
 from byline.stories.models import Story
 from byline.stories.policies import is_moderator
@@ -59,7 +60,7 @@ def staff_pick_add(*, story: Story, by: User) -> StaffPick:
         raise ValueError("Only published stories can be featured.")
     pick, created = StaffPick.objects.get_or_create(story=story, defaults={"picked_by": by})
     if created:
-        moderation_log(actor=by, action="feature", target=story)
+        moderation_log(actor=by, action=ModerationAction.Action.FEATURE, target=story)
     return pick
 
 
@@ -69,4 +70,4 @@ def staff_pick_remove(*, story: Story, by: User) -> None:
         raise PermissionDenied("Only moderators can change featured stories.")
     deleted, _ = StaffPick.objects.filter(story=story).delete()
     if deleted:
-        moderation_log(actor=by, action="unfeature", target=story)
+        moderation_log(actor=by, action=ModerationAction.Action.UNFEATURE, target=story)

@@ -19,6 +19,8 @@ class ModerationAction(models.Model):
         SUSPEND = "suspend", "Suspended account"
         UNSUSPEND = "unsuspend", "Lifted suspension"
         DISMISS_REPORT = "dismiss_report", "Dismissed report"
+        FEATURE = "feature", "Featured story"
+        UNFEATURE = "unfeature", "Unfeatured story"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -214,6 +214,8 @@ class TestStaffPicks:
         client.post(f"/stories/{story.pk}/feature", {"featured": "off"})
         assert not StaffPick.objects.exists()
         assert ModerationAction.objects.filter(action="unfeature").exists()
+        log = client.get("/moderation/log/").content.decode()
+        assert "Featured story" in log and "Unfeatured story" in log
 
     @pytest.mark.parametrize("who", [None, "alice", "bob", "dave", "mallory"])
     def test_nobody_else_can(self, client, story, who, request):
