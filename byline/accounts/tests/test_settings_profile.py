@@ -349,3 +349,22 @@ def test_htmx_reloads_the_page_when_the_header_would_be_out_of_date(client, alic
     alice.refresh_from_db()
     assert alice.display_name == "Alice B."
     assert "Your profile is saved." in client.get(URL).content.decode()
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["/settings/profile/", "/settings/notifications/", "/settings/tokens/", "/settings/export/"],
+)
+def test_every_settings_page_shows_every_settings_tab(client, alice, page):
+    client.force_login(alice)
+    html = client.get(page).content.decode()
+    for tab in [
+        "/settings/profile/",
+        "/settings/notifications/",
+        "/settings/tokens/",
+        "/settings/export/",
+        "/settings/import/",
+        "/settings/delete/",
+    ]:
+        assert f'href="{tab}"' in html
+    assert f'href="{page}" aria-current="page"' in html

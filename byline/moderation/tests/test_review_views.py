@@ -188,3 +188,12 @@ def test_a_moderator_unpublishes_with_a_reason_from_the_queue(
     )
     assert "unpublished" in mail.outbox[0].subject
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["/moderation/", "/moderation/reports/", "/moderation/log/"])
+def test_the_moderation_pages_link_to_each_other(client, carol, page):
+    client.force_login(carol)
+    html = client.get(page).content.decode()
+    for other in ["/moderation/", "/moderation/reports/", "/moderation/log/"]:
+        assert f'href="{other}"' in html
+    assert html.count('aria-current="page"') >= 1
