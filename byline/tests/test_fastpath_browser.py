@@ -64,7 +64,7 @@ def test_a_reader_gets_the_cached_page_with_its_security_headers_and_no_one_else
     context.add_cookies([{"name": "sessionid", "value": bob_session, "url": fast_server}])
     response = page.goto(story.get_absolute_url())
     assert "no-store" in response.headers["cache-control"]
-    assert page.locator(".site-nav__me").inner_text() == "Bob Reader"
+    assert page.locator(".account-menu__name").inner_text() == "Bob Reader"
     context.close()
     assert len(pagecache.store) == 0
 
