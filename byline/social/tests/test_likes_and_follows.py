@@ -197,3 +197,12 @@ def test_following_again_does_not_flood_the_bell(alice, bob):
         follow_creator(follower=bob, creator=alice)
         unfollow_creator(follower=bob, creator=alice)
     assert Notification.objects.filter(recipient=alice, kind="follow").count() == 1
+
+
+def test_the_home_tabs_lead_to_the_following_timeline_and_back(client, bob):
+    assert 'href="/following/"' not in client.get("/").content.decode()  # visitors follow no one
+    client.force_login(bob)
+    assert 'href="/following/"' in client.get("/").content.decode()
+    html = client.get("/following/").content.decode()
+    assert 'href="/following/" aria-current="page"' in html
+    assert 'href="/">For everyone</a>' in html
