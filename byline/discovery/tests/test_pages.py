@@ -161,22 +161,26 @@ class TestExplore:
             client.get("/explore/")
 
     def test_signed_in_readers_follow_communities_from_the_grid_in_one_query(
-        self, client, bob, community, django_assert_num_queries
+        self, client, bob, community
     ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
         from byline.communities.models import Community
         from byline.social.services import follow_community
 
         follow_community(follower=bob, community=community)
         client.force_login(bob)
         client.get("/explore/")  # warm the caches
-        with django_assert_num_queries(8):
+        with CaptureQueriesContext(connection) as one:
             html = client.get("/explore/").content.decode()
         assert html.count('aria-pressed="true"') == 1  # Earth: "Following"
         for n in range(5):
             Community.objects.create(name=f"Place {n}", slug=f"place-{n}")
         client.get("/explore/")
-        with django_assert_num_queries(8):  # the same, with six communities
+        with CaptureQueriesContext(connection) as six:
             html = client.get("/explore/").content.decode()
+        assert len(six) == len(one) <= 8
         assert html.count('aria-pressed="true"') == 1
         assert html.count('aria-pressed="false"') == 5
         assert "/c/place-0/follow/" in html
