@@ -125,11 +125,15 @@ def children(pid: int) -> list[int]:
     return found
 
 
-def rss_mb(pid: int) -> float:
+def rss_mb(pid: int) -> tuple[float, float]:
+    """(VmRSS, RssAnon) in MB: all resident memory, and the part that is the process's own
+    (without shared, file-backed pages such as SQLite's memory-mapped database)."""
+    fields = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+        name, _, value = line.partition(":")
+        if name in ("VmRSS", "RssAnon"):
+            fields[name] = int(value.split()[0]) / 1024
+    return fields.get("VmRSS", 0.0), fields.get("RssAnon", 0.0)
 
 
 def ensure_tools() -> None:
@@ -494,8 +498,8 @@ def report(sizes: list[dict]) -> str:
             f"- Anonymous story page: **{100 * anon.rps / ceiling:.1f} %** of nginx "
             f"(target 40 % embedded, 50 % production).",
             "- Worker memory after the run: "
-            + ", ".join(f"{m:.0f} MB" for m in data["memory"])
-            + " RSS (target < 120 MB each).",
+            + ", ".join(f"{rss:.0f} MB ({anon:.0f} MB private)" for rss, anon in data["memory"])
+            + " resident (target < 120 MB each).",
             f"- Story page weight (HTML + CSS + JS, gzip): **{data['page_weight'] / 1024:.1f} KB**"
             f" (target < 60 KB); third-party resources: {data['third_party'] or 'none'}.",
             f"- Lighthouse performance: {data['lighthouse']}.",
