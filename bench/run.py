@@ -473,7 +473,7 @@ def report(sizes: list[dict]) -> str:
         "",
     ]
     for data in sizes:
-        ceiling = data["results"][0].rps or 1
+        ceiling = data["results"][0].rps or 1  # nginx
         anon = data["results"][1]
         lines += [
             f"## {data['stories']:,} stories, {data['comments']:,} comments "
@@ -505,7 +505,7 @@ def report(sizes: list[dict]) -> str:
             f"- Lighthouse performance: {data['lighthouse']}.",
         ]
         for write in writes:
-            if signed.runs:
+            if signed.runs and signed.p99 > 0:
                 lines.append(
                     f"- {write.name}: p99 {write.p99:.1f} ms = {write.p99 / signed.p99:.1f}x the "
                     f"signed-in story page's p99 (target ≤ 5x); {write.errors} errors."
@@ -520,7 +520,13 @@ def report(sizes: list[dict]) -> str:
             "|---|---:|---:|---:|---:|",
         ]
         for small, large in zip(first["results"], last["results"], strict=True):
-            if small.runs and large.runs and not small.name.startswith("nginx"):
+            if (
+                small.runs
+                and large.runs
+                and small.p50 > 0
+                and large.rps > 0
+                and not small.name.startswith("nginx")
+            ):
                 lines.append(
                     f"| {small.name} | {small.p50:.2f} | {large.p50:.2f} | "
                     f"{large.p50 / small.p50:.2f}x | {small.rps / large.rps:.2f}x |"
