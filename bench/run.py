@@ -212,20 +212,26 @@ class Result:
         return "; ".join([self.note] + [r.socket_errors for r in self.runs if r.socket_errors])
 
 
-def fetch(url: str, headers: dict | None = None) -> tuple[int, bytes, dict]:
+def fetch(url: str, headers: dict | None = None, timeout: float = 60) -> tuple[int, bytes, dict]:
+    """(status, body, headers); status 0 when nothing answered within `timeout`."""
     request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - only http://127.0.0.1 URLs
     try:
-        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - 127.0.0.1
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - 127.0.0.1
             return response.status, response.read(), dict(response.headers)
     except urllib.error.HTTPError as error:
         return error.code, error.read(), dict(error.headers)
+    except (TimeoutError, urllib.error.URLError, ConnectionError):
+        return 0, b"", {}
 
 
 def read_target(name: str, url: str, headers: dict | None = None) -> Result:
     result = Result(name, url)
-    status, _body, _headers = fetch(url, headers)
+    # A generous first request: the previous target may have left slow requests queued.
+    status, _body, _headers = fetch(url, headers, timeout=180)
     if status != 200:
-        result.note = f"HTTP {status}: not available on this branch"
+        result.note = (
+            "no answer within 180 s" if status == 0 else f"HTTP {status}: not available here"
+        )
         print(f"  {name:<28} skipped ({result.note})", flush=True)
         return result
     wrk(url, WARMUP, headers=headers)
@@ -388,11 +394,11 @@ def bench_size(size: int) -> dict:
             read_target("search", base + env("BENCH_PATH_SEARCH", "/search/?q=river")),
             read_target("feed", base + env("BENCH_PATH_FEED", "/feed/")),
         ]
-        before = int(fetch(base + "/__bench__/count")[1])
+        before = int(fetch(base + "/__bench__/count", timeout=300)[1] or 0)
         comment = write_target(
             "write: comment", base + env("BENCH_COMMENT_URL", "/__bench__/comment"), signed_in
         )
-        after = int(fetch(base + "/__bench__/count")[1])
+        after = int(fetch(base + "/__bench__/count", timeout=300)[1] or 0)
         insight = write_target(
             "write: insight (toggle)",
             base + env("BENCH_INSIGHT_URL", "/__bench__/insight"),
@@ -540,10 +546,16 @@ def main() -> int:
     signal.signal(signal.SIGTERM, stop_all)
     ensure_tools()
     DATA.mkdir(parents=True, exist_ok=True)
+    sizes = []
     try:
-        sizes = [bench_size(size) for size in SIZES]
+        for size in SIZES:
+            sizes.append(bench_size(size))
+    except Exception as error:
+        print(f"\nThe benchmark stopped early: {type(error).__name__}: {error}", flush=True)
     finally:
         stop_all()
+    if not sizes:
+        return 1
     text = report(sizes)
     out = ROOT / "bench" / "results" / f"{dt.datetime.now(dt.UTC):%Y-%m-%d-%H%M}-{BACKEND}.md"
     out.parent.mkdir(parents=True, exist_ok=True)
