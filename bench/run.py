@@ -84,7 +84,9 @@ def stop(process: subprocess.Popen) -> None:
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            process.kill()
+            # Its own session (start_new_session): the group is this process and its workers.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=5)
     if process in _started:
         _started.remove(process)
@@ -125,11 +127,15 @@ def children(pid: int) -> list[int]:
     return found
 
 
-def rss_mb(pid: int) -> float:
+def rss_mb(pid: int) -> tuple[float, float]:
+    """(VmRSS, RssAnon) in MB: all resident memory, and the part that is the process's own
+    (without shared, file-backed pages such as SQLite's memory-mapped database)."""
+    fields = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+        name, _, value = line.partition(":")
+        if name in ("VmRSS", "RssAnon"):
+            fields[name] = int(value.split()[0]) / 1024
+    return fields.get("VmRSS", 0.0), fields.get("RssAnon", 0.0)
 
 
 def ensure_tools() -> None:
@@ -208,20 +214,26 @@ class Result:
         return "; ".join([self.note] + [r.socket_errors for r in self.runs if r.socket_errors])
 
 
-def fetch(url: str, headers: dict | None = None) -> tuple[int, bytes, dict]:
+def fetch(url: str, headers: dict | None = None, timeout: float = 60) -> tuple[int, bytes, dict]:
+    """(status, body, headers); status 0 when nothing answered within `timeout`."""
     request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - only http://127.0.0.1 URLs
     try:
-        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - 127.0.0.1
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - 127.0.0.1
             return response.status, response.read(), dict(response.headers)
     except urllib.error.HTTPError as error:
         return error.code, error.read(), dict(error.headers)
+    except (TimeoutError, urllib.error.URLError, ConnectionError):
+        return 0, b"", {}
 
 
 def read_target(name: str, url: str, headers: dict | None = None) -> Result:
     result = Result(name, url)
-    status, _body, _headers = fetch(url, headers)
+    # A generous first request: the previous target may have left slow requests queued.
+    status, _body, _headers = fetch(url, headers, timeout=180)
     if status != 200:
-        result.note = f"HTTP {status}: not available on this branch"
+        result.note = (
+            "no answer within 180 s" if status == 0 else f"HTTP {status}: not available here"
+        )
         print(f"  {name:<28} skipped ({result.note})", flush=True)
         return result
     wrk(url, WARMUP, headers=headers)
@@ -361,34 +373,49 @@ def bench_size(size: int) -> dict:
     if not port_is_free(PORT):
         raise RuntimeError(f"{HOST}:{PORT} is taken: set BENCH_PORT")
     log = open(folder / "server.log", "w")  # noqa: SIM115 - closed below
-    server = start(
-        granian_argv(host=HOST, port=PORT, workers=WORKERS, app="bench.app:application"),
-        env=environment, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
-    )  # fmt: skip
+    argv = granian_argv(host=HOST, port=PORT, workers=WORKERS, app="bench.app:application")
+    servers: list[subprocess.Popen] = []
+
+    def start_server() -> subprocess.Popen:
+        server = start(argv, env=environment, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+        servers.append(server)
+        wait_for_port(PORT, server)
+        return server
+
     nginx = None
     try:
-        wait_for_port(PORT, server)
+        server = start_server()
         base = f"http://{HOST}:{PORT}"
         story = base + info["story"]
         signed_in = {"Cookie": f"sessionid={info['session']}"}
         _s, page, _h = fetch(story)
         nginx, static_url = start_nginx(page)
-        results = [
-            read_target("nginx: same page, static", static_url),
-            read_target("anonymous story page", story),
-            read_target("signed-in story page", story, signed_in),
-            read_target("home", base + env("BENCH_PATH_HOME", "/")),
-            read_target("explore", base + env("BENCH_PATH_EXPLORE", "/explore/")),
-            read_target("community", base + info["community"]),
-            read_target("tag", base + info["tag"]),
-            read_target("search", base + env("BENCH_PATH_SEARCH", "/search/?q=river")),
-            read_target("feed", base + env("BENCH_PATH_FEED", "/feed/")),
+        results = []
+        targets = [
+            ("nginx: same page, static", static_url, None),
+            ("anonymous story page", story, None),
+            ("signed-in story page", story, signed_in),
+            ("home", base + env("BENCH_PATH_HOME", "/"), None),
+            ("explore", base + env("BENCH_PATH_EXPLORE", "/explore/"), None),
+            ("community", base + info["community"], None),
+            ("tag", base + info["tag"], None),
+            ("search", base + env("BENCH_PATH_SEARCH", "/search/?q=river"), None),
+            ("feed", base + env("BENCH_PATH_FEED", "/feed/"), None),
         ]
-        before = int(fetch(base + "/__bench__/count")[1])
+        for name, url, headers in targets:
+            result = read_target(name, url, headers)
+            results.append(result)
+            if result.runs and (result.rps == 0 or any(r.socket_errors for r in result.runs)):
+                # Requests wrk gave up on are still queued in the workers and would be measured
+                # as the next target's latency: start the next target on a fresh server.
+                result.note = "server restarted after this target"
+                stop(server)
+                server = start_server()
+        before = int(fetch(base + "/__bench__/count", timeout=300)[1] or 0)
         comment = write_target(
             "write: comment", base + env("BENCH_COMMENT_URL", "/__bench__/comment"), signed_in
         )
-        after = int(fetch(base + "/__bench__/count")[1])
+        after = int(fetch(base + "/__bench__/count", timeout=300)[1] or 0)
         insight = write_target(
             "write: insight (toggle)",
             base + env("BENCH_INSIGHT_URL", "/__bench__/insight"),
@@ -414,7 +441,8 @@ def bench_size(size: int) -> dict:
             "comments": info["comments"],
         }
     finally:
-        stop(server)
+        for server in servers:
+            stop(server)
         if nginx:
             stop(nginx)
         log.close()
@@ -469,7 +497,7 @@ def report(sizes: list[dict]) -> str:
         "",
     ]
     for data in sizes:
-        ceiling = data["results"][0].rps or 1
+        ceiling = data["results"][0].rps or 1  # nginx
         anon = data["results"][1]
         lines += [
             f"## {data['stories']:,} stories, {data['comments']:,} comments "
@@ -494,14 +522,14 @@ def report(sizes: list[dict]) -> str:
             f"- Anonymous story page: **{100 * anon.rps / ceiling:.1f} %** of nginx "
             f"(target 40 % embedded, 50 % production).",
             "- Worker memory after the run: "
-            + ", ".join(f"{m:.0f} MB" for m in data["memory"])
-            + " RSS (target < 120 MB each).",
+            + ", ".join(f"{rss:.0f} MB ({anon:.0f} MB private)" for rss, anon in data["memory"])
+            + " resident (target < 120 MB each).",
             f"- Story page weight (HTML + CSS + JS, gzip): **{data['page_weight'] / 1024:.1f} KB**"
             f" (target < 60 KB); third-party resources: {data['third_party'] or 'none'}.",
             f"- Lighthouse performance: {data['lighthouse']}.",
         ]
         for write in writes:
-            if signed.runs:
+            if signed.runs and signed.p99 > 0:
                 lines.append(
                     f"- {write.name}: p99 {write.p99:.1f} ms = {write.p99 / signed.p99:.1f}x the "
                     f"signed-in story page's p99 (target ≤ 5x); {write.errors} errors."
@@ -516,7 +544,13 @@ def report(sizes: list[dict]) -> str:
             "|---|---:|---:|---:|---:|",
         ]
         for small, large in zip(first["results"], last["results"], strict=True):
-            if small.runs and large.runs and not small.name.startswith("nginx"):
+            if (
+                small.runs
+                and large.runs
+                and small.p50 > 0
+                and large.rps > 0
+                and not small.name.startswith("nginx")
+            ):
                 lines.append(
                     f"| {small.name} | {small.p50:.2f} | {large.p50:.2f} | "
                     f"{large.p50 / small.p50:.2f}x | {small.rps / large.rps:.2f}x |"
@@ -530,10 +564,16 @@ def main() -> int:
     signal.signal(signal.SIGTERM, stop_all)
     ensure_tools()
     DATA.mkdir(parents=True, exist_ok=True)
+    sizes = []
     try:
-        sizes = [bench_size(size) for size in SIZES]
+        for size in SIZES:
+            sizes.append(bench_size(size))
+    except Exception as error:
+        print(f"\nThe benchmark stopped early: {type(error).__name__}: {error}", flush=True)
     finally:
         stop_all()
+    if not sizes:
+        return 1
     text = report(sizes)
     out = ROOT / "bench" / "results" / f"{dt.datetime.now(dt.UTC):%Y-%m-%d-%H%M}-{BACKEND}.md"
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -17,10 +17,14 @@ A GET answered here still counts a view. `If-None-Match` / `If-Modified-Since` g
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
 from byline.core import pagecache
+
+logger = logging.getLogger(__name__)
 
 
 class FastPath:
@@ -55,14 +59,19 @@ class FastPath:
             or not self._anonymous(environ)
         ):
             return self.application(environ, start_response)
-        page = self._store.get(self._key(environ))
-        if page is None or not self._host_allowed(environ):
+        try:
+            page = self._store.get(self._key(environ))
+            if page is None or not self._host_allowed(environ):
+                return self.application(environ, start_response)
+            if method == "GET":
+                self._view_record(story_id=page.story_id)
+            not_modified = page.is_not_modified(
+                environ.get("HTTP_IF_NONE_MATCH"), environ.get("HTTP_IF_MODIFIED_SINCE")
+            )
+        except Exception:  # never a traceback for a visitor: Django answers instead
+            logger.exception("Fast path failed; handing the request to Django")
             return self.application(environ, start_response)
-        if method == "GET":
-            self._view_record(story_id=page.story_id)
-        if page.is_not_modified(
-            environ.get("HTTP_IF_NONE_MATCH"), environ.get("HTTP_IF_MODIFIED_SINCE")
-        ):
+        if not_modified:
             start_response("304 Not Modified", page.not_modified_headers)
             return []
         start_response("200 OK", page.headers)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import os
 import threading
 import time
@@ -34,6 +35,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
+
+logger = logging.getLogger(__name__)
 
 # Headers a 304 keeps (RFC 9110 15.4.5 plus the security headers): everything except content.
 _CONTENT_HEADERS = {"content-type", "content-length", "content-encoding", "content-language"}
@@ -122,7 +125,10 @@ class RedisVersions:
     def __init__(self, url: str, prefix: str, check_every: float) -> None:
         import redis
 
-        self.client = redis.Redis.from_url(url)
+        from byline.stats.buffer import redis_fail_fast
+
+        # When Redis is away, pages go through Django at once instead of waiting.
+        self.client = redis.Redis.from_url(url, **redis_fail_fast())
         self.prefix = f"{prefix}:pagecache:v"
         self.check_every = check_every
 
@@ -159,7 +165,13 @@ class PageStore:
             return None
         checked = time.monotonic()
         if checked - page.checked >= self.versions.check_every:
-            if self.versions.current(page.story_id) != page.version:
+            try:
+                current = self.versions.current(page.story_id)
+            except Exception:
+                # Cannot tell whether it changed (Redis away): drop it, Django answers.
+                logger.warning("Page cache: cannot read versions", exc_info=True)
+                current = None
+            if current != page.version:
                 self.discard(key)
                 return None
             page.checked = checked
@@ -285,11 +297,12 @@ def cacheable_for(request, story) -> Ticket | None:
 
     if not can_view_story(None, story):
         return None
-    return Ticket(
-        story_id=story.pk,
-        version=store.versions.current(story.pk),
-        ttl=ttl_for(story.published_at),
-    )
+    try:
+        version = store.versions.current(story.pk)
+    except Exception:
+        logger.warning("Page cache: cannot read versions", exc_info=True)
+        return None
+    return Ticket(story_id=story.pk, version=version, ttl=ttl_for(story.published_at))
 
 
 def mark(response, ticket: Ticket | None):
@@ -298,14 +311,24 @@ def mark(response, ticket: Ticket | None):
 
 
 def bump(story_id: int) -> None:
-    """The story's page changed: drop it here and make every other worker drop it too."""
-    store.versions.bump(story_id)
+    """The story's page changed: drop it here and make every other worker drop it too.
+
+    Never fails the write that caused it: if the version cannot be bumped (Redis away), the
+    other workers cannot read versions either and drop their pages on their next check.
+    """
     store.discard_story(story_id)
+    try:
+        store.versions.bump(story_id)
+    except Exception:
+        logger.exception("Page cache: cannot bump the version of story %s", story_id)
 
 
 def bump_all() -> None:
-    store.versions.bump_all()
     store.clear()
+    try:
+        store.versions.bump_all()
+    except Exception:
+        logger.exception("Page cache: cannot bump the site-wide version")
 
 
 # --- The middleware -------------------------------------------------------------------------
@@ -363,7 +386,11 @@ class PageCacheMiddleware:
             checked=time.monotonic(),
         )
         # Only keep it if nothing changed while it was being rendered.
-        if store.versions.current(ticket.story_id) == ticket.version:
+        try:
+            unchanged = store.versions.current(ticket.story_id) == ticket.version
+        except Exception:
+            unchanged = False
+        if unchanged:
             store.put(request_key(request.META), page)
         if page.is_not_modified(
             request.META.get("HTTP_IF_NONE_MATCH"), request.META.get("HTTP_IF_MODIFIED_SINCE")

@@ -20,12 +20,24 @@ If writing the drained counts to the database fails, they are added back to the 
 from __future__ import annotations
 
 import atexit
+import logging
 import threading
 import time
 from collections import Counter
 from collections.abc import Mapping
 
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+
+def redis_fail_fast() -> dict:
+    """Client options for the request path: when Redis is away, fail in milliseconds (no retries
+    with back-off) so that pages go on being served and views wait for the next push."""
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return {"socket_timeout": 0.5, "socket_connect_timeout": 0.5, "retry": Retry(NoBackoff(), 0)}
 
 
 class LocalViewBuffer:
@@ -62,7 +74,7 @@ class RedisViewBuffer:
     def __init__(self, url: str, prefix: str) -> None:
         import redis
 
-        self.client = redis.Redis.from_url(url)
+        self.client = redis.Redis.from_url(url, **redis_fail_fast())
         self.prefix = f"{prefix}:views"
         self.dirty_key = f"{self.prefix}:dirty"
 
@@ -120,7 +132,10 @@ class ViewTally:
         with self._lock:
             self._counts[story_id] += 1
         if time.monotonic() - self._pushed_at >= self.push_every:
-            self.push()
+            try:
+                self.push()
+            except Exception:  # Redis away: the views stay in the tally for the next push
+                logger.warning("View counting: cannot push to the buffer", exc_info=True)
 
     def push(self) -> None:
         with self._lock:

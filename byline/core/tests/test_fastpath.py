@@ -324,3 +324,20 @@ def test_a_page_carrying_a_csrf_token_is_never_stored(story, rf):
     response = pagecache.PageCacheMiddleware(view)(request)
     assert len(pagecache.store) == 0
     assert "no-store" in response["Cache-Control"]
+
+
+def test_with_redis_unreachable_pages_come_from_django_and_writes_still_work(
+    story, bob, monkeypatch
+):
+    from django.core.handlers.wsgi import WSGIHandler
+
+    unreachable = pagecache.RedisVersions("redis://127.0.0.1:9/0", "byline", check_every=0)
+    monkeypatch.setattr(pagecache, "store", pagecache.PageStore(unreachable, 1 << 20))
+    application = FastPath(WSGIHandler())
+    for _ in range(2):
+        response = wsgi_request(application, story.get_absolute_url())
+        assert response.status_code == 200
+        assert "The River Remembers" in response.text
+    assert len(pagecache.store) == 0
+    comment_create(story=story, author=bob, body="Still here.")
+    assert "Still here." in wsgi_request(application, story.get_absolute_url()).text

@@ -331,7 +331,9 @@ class Command(BaseCommand):
         first_story = next_id(Story)
         story_ids = range(first_story, first_story + n)
         # Decide the comments first so that each story's comment_count matches its rows.
-        comment_story = array("q", (rng.choice(story_ids) for _ in range(n_comments)))
+        # Sorted by story: rows then arrive in the order of the (story, created_at) index, which
+        # keeps index inserts sequential instead of random (several times faster on SQLite).
+        comment_story = array("q", sorted(rng.choice(story_ids) for _ in range(n_comments)))
         per_story = Counter(comment_story)
         now = timezone.now()
         span = 3 * 365 * 86400
