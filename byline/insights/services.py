@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
@@ -13,23 +14,26 @@ from byline.stories.models import Story
 
 
 @transaction.atomic
-def rating_set(*, story: Story, reader: User, value: str | None) -> Rating | None:
-    """Give, change or (value=None) take back the reader's overall rating."""
-    if value is None:
-        Rating.objects.filter(story=story, reader=reader).delete()
-        return None
+def rating_set(*, story: Story, reader: User, value: str) -> Rating:
+    """Give or change the reader's one overall rating. Idempotent."""
     if value not in RATING_BY_KEY:
-        raise ValueError(f"Unknown rating {value!r}.")
+        raise ValidationError(f"Unknown rating {value!r}.")
     rating, _ = Rating.objects.update_or_create(
         story=story, reader=reader, defaults={"value": value}
     )
     return rating
 
 
+@transaction.atomic
+def rating_remove(*, story: Story, reader: User) -> bool:
+    deleted, _ = Rating.objects.filter(story=story, reader=reader).delete()
+    return bool(deleted)
+
+
 def insight_add(*, story: Story, reader: User, kind: str) -> Insight:
     """Give one top insight; giving it again changes nothing."""
     if kind not in INSIGHT_BY_KEY:
-        raise ValueError(f"Unknown insight {kind!r}.")
+        raise ValidationError(f"Unknown insight {kind!r}.")
     existing = Insight.objects.filter(story=story, reader=reader, kind=kind).first()
     if existing is not None:
         return existing
@@ -43,9 +47,10 @@ def insight_add(*, story: Story, reader: User, kind: str) -> Insight:
 
 
 @transaction.atomic
-def insight_remove(*, story: Story, reader: User, kind: str) -> None:
+def insight_remove(*, story: Story, reader: User, kind: str) -> bool:
     deleted, _ = Insight.objects.filter(story=story, reader=reader, kind=kind).delete()
     if deleted:
         Story.objects.filter(pk=story.pk, insight_count__gt=0).update(
             insight_count=F("insight_count") - 1
         )
+    return bool(deleted)

@@ -26,11 +26,21 @@ def notification_create(
     )
 
 
-def notification_mark_read(*, recipient: User, notification: Notification | None = None) -> int:
-    """Mark one notification (or, without one, all of them) read; the number marked."""
+def notification_mark_read(*, notification: Notification, user: User) -> Notification:
+    from django.core.exceptions import PermissionDenied
     from django.utils import timezone
 
-    unread = Notification.objects.filter(recipient=recipient, read_at__isnull=True)
-    if notification is not None:
-        unread = unread.filter(pk=notification.pk)
-    return unread.update(read_at=timezone.now())
+    if notification.recipient_id != user.pk:
+        raise PermissionDenied("That is not your notification.")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notification_mark_all_read(*, user: User) -> int:
+    from django.utils import timezone
+
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.utils import timezone
 
 from byline.accounts.policies import can_write
@@ -36,16 +35,16 @@ def can_view_story(user: User | None, story: Story) -> bool:
     return story.author_id == user.pk or is_moderator(user)
 
 
+def is_author(user: User | None, story: Story) -> bool:
+    return bool(user and user.is_authenticated and story.author_id == user.pk)
+
+
 def can_edit_story(user: User | None, story: Story) -> bool:
-    """Only the author, and not while suspended."""
-    return can_write(user) and story.author_id == user.pk
+    """Only the author edits a story's text, and not while suspended."""
+    return is_author(user, story) and can_write(user)
 
 
 # --- Story life cycle (API and pages alike). Callers check can_view_story first: 404 before 403.
-
-
-def can_create_story(user: User | None) -> bool:
-    return can_write(user)
 
 
 def can_submit_story(user: User | None, story: Story) -> bool:
@@ -55,18 +54,18 @@ def can_submit_story(user: User | None, story: Story) -> bool:
     )
 
 
-def can_publish_story(user: User | None, story: Story) -> bool:
-    """A moderator approves a submitted story; without review, its author publishes directly."""
-    if is_moderator(user) and can_write(user) and story.status == story.Status.SUBMITTED:
-        return True
-    return not settings.REVIEW and can_submit_story(user, story)
-
-
 def can_unpublish_story(user: User | None, story: Story) -> bool:
-    return story.status == story.Status.PUBLISHED and (
-        can_edit_story(user, story) or (is_moderator(user) and can_write(user))
-    )
+    if story.status != story.Status.PUBLISHED:
+        return False
+    return can_edit_story(user, story) or is_moderator(user)
 
 
 def can_delete_story(user: User | None, story: Story) -> bool:
     return can_edit_story(user, story)
+
+
+def can_review_story(user: User | None, story: Story) -> bool:
+    """Moderators decide on submitted stories, never on their own."""
+    return (
+        is_moderator(user) and story.status == story.Status.SUBMITTED and story.author_id != user.pk
+    )

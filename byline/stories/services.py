@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -117,11 +118,7 @@ def story_publish(*, story: Story, at: dt.datetime | None = None) -> Story:
 
 
 # --- Story life cycle. Callers check the policies (byline.stories.policies) first; these
-# functions guard only the state machine, raising StoryStateError for a move that is not possible.
-
-
-class StoryStateError(Exception):
-    """The story is not in a state that allows this change (the API answers 409)."""
+# functions guard the state machine too, raising ValidationError for a move that is not possible.
 
 
 _UNSET = object()
@@ -137,7 +134,6 @@ def story_update(
     body: str | None = None,
     community: Community | object | None = _UNSET,
     tags: Iterable[Tag] | None = None,
-    comments_enabled: bool | None = None,
     hero_image_caption: str | None = None,
     hero_image_credit: str | None = None,
 ) -> Story:
@@ -147,7 +143,6 @@ def story_update(
         ("title", title),
         ("subtitle", subtitle),
         ("body", body),
-        ("comments_enabled", comments_enabled),
         ("hero_image_caption", hero_image_caption),
         ("hero_image_credit", hero_image_credit),
     ):
@@ -179,9 +174,9 @@ def story_submit(*, story: Story, by: User) -> Story:
     from django.conf import settings
 
     if story.status not in (Story.Status.DRAFT, Story.Status.REJECTED):
-        raise StoryStateError("Only a draft or a rejected story can be submitted.")
+        raise ValidationError("Only a draft or a rejected story can be submitted.")
     if not story.title.strip() or not story.body.strip():
-        raise StoryStateError("A story needs a title and a body before it is submitted.")
+        raise ValidationError("A story needs a title and a body before it is submitted.")
     if not settings.REVIEW:
         return story_publish(story=story)
     story.status = Story.Status.SUBMITTED
@@ -198,7 +193,7 @@ def story_approve(*, story: Story, by: User) -> Story:
     from byline.social.services import notification_create
 
     if story.status != Story.Status.SUBMITTED:
-        raise StoryStateError("Only a submitted story can be approved.")
+        raise ValidationError("Only a submitted story can be approved.")
     story_publish(story=story)
     moderation_log(actor=by, action=ModerationAction.Action.APPROVE, target=story)
     notification_create(
@@ -220,7 +215,7 @@ def story_unpublish(*, story: Story, by: User, reason: str = "") -> Story:
     from byline.social.services import notification_create
 
     if story.status != Story.Status.PUBLISHED:
-        raise StoryStateError("Only a published story can be unpublished.")
+        raise ValidationError("Only a published story can be unpublished.")
     story.status = Story.Status.DRAFT
     story.save(update_fields=["status", "updated_at"])
     if by.pk != story.author_id:
