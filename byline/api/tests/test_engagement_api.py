@@ -10,6 +10,7 @@ from byline.conftest import make_story
 from byline.insights.models import Insight, Rating
 from byline.social.models import Notification
 from byline.social.services import notification_create
+from byline.stories.models import Story
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +34,9 @@ def test_it_lists_comments_oldest_first_without_hidden_ones(api, story, bob, dav
 
 
 def test_it_hides_comments_of_drafts(api, alice, bob, tokens):
-    draft = make_story(alice, status="draft")
-    comment = comment_create(story=draft, author=alice, body="note to self")
+    draft = make_story(alice)
+    comment = comment_create(story=draft, author=bob, body="Said while it was published")
+    Story.objects.filter(pk=draft.pk).update(status="draft")
     assert api.get(f"/stories/{draft.pk}/comments", token=tokens["bob"]).status_code == 404
     assert api.get(f"/comments/{comment.pk}", token=tokens["bob"]).status_code == 404
 
