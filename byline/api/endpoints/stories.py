@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
@@ -83,7 +84,11 @@ def story_detail(request: HttpRequest, story_id: int = IdPath):
 
 @router.post("", response=with_errors({201: StoryOut}), summary="Create a draft", auth=writer)
 def story_create_draft(request: HttpRequest, payload: StoryIn):
-    user = require_writer(request)
+    with transaction.atomic():  # bad input anywhere changes nothing
+        return _create_draft(require_writer(request), payload)
+
+
+def _create_draft(user, payload: StoryIn):
     story = story_create(
         author=user,
         title=payload.title,
@@ -103,7 +108,11 @@ def story_create_draft(request: HttpRequest, payload: StoryIn):
     "/{story_id}", response=with_errors({200: StoryOut}), summary="Edit a story", auth=writer
 )
 def story_edit(request: HttpRequest, payload: StoryPatch, story_id: int = IdPath):
-    user = require_writer(request)
+    with transaction.atomic():  # bad input anywhere changes nothing
+        return _edit(request, require_writer(request), payload, story_id)
+
+
+def _edit(request: HttpRequest, user, payload: StoryPatch, story_id: int):
     story = story_for_viewer(request, story_id)
     if not policies.can_edit_story(user, story):
         raise forbidden("Only the author can edit this story.")

@@ -315,3 +315,14 @@ def test_search_finds_published_stories_with_every_word(api, alice):
     assert titles == ["Rivers of salt"]
     assert api.get("/search?q=nothing-like-this").json()["items"] == []
     assert api.get("/search").status_code == 422
+
+
+def test_an_edit_with_one_bad_field_changes_nothing(api, tokens, story):
+    response = api.patch(
+        f"/stories/{story.pk}",
+        {"slug": "renamed", "title": "New title", "community": "mars"},
+        token=tokens["alice"],
+    )
+    assert response.status_code == 422 and response.json()["field"] == "community"
+    story.refresh_from_db()
+    assert story.slug == "the-river-remembers" and story.title == "The River Remembers"
