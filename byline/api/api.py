@@ -40,4 +40,11 @@ api.add_router("/", comments.router)
 api.add_router("/", engagement.router)
 api.add_router("/", search.router)
 
+try:  # likes and follows arrive with the engagement work (byline.social models and services)
+    from byline.api.endpoints import social
+except ImportError:
+    social = None
+if social is not None:
+    api.add_router("/", social.router)
+
 __all__ = ["api"]

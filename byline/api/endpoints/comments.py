@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
@@ -12,9 +13,14 @@ from byline.api.schemas import CommentIn, CommentOut, CommentPatch, PageOut
 from byline.comments import policies
 from byline.comments.models import Comment
 from byline.comments.services import comment_create, comment_delete, comment_update
-from byline.stories.policies import is_moderator
+from byline.stories.policies import can_view_story, is_moderator
 
 router = Router(tags=["comments"])
+
+
+def _message(error: Exception) -> str:
+    return error.messages[0] if isinstance(error, ValidationError) else str(error)
+
 
 PAGE_SIZE = 50
 
@@ -40,13 +46,18 @@ def comment_list(
     return {"items": rows[:PAGE_SIZE], "next_cursor": next_cursor}
 
 
+def can_view_comment(user, comment: Comment) -> bool:
+    """On a story the caller may see; hidden comments only for moderators."""
+    return can_view_story(user, comment.story) and (not comment.is_hidden or is_moderator(user))
+
+
 def _comment_for_viewer(request: HttpRequest, comment_id: int) -> Comment:
     comment = (
         Comment.objects.select_related("author", "story", "story__author")
         .filter(pk=comment_id)
         .first()
     )
-    if comment is None or not policies.can_view_comment(viewer(request), comment):
+    if comment is None or not can_view_comment(viewer(request), comment):
         raise not_found("No such comment.")
     return comment
 
@@ -70,12 +81,12 @@ def comment_add(request: HttpRequest, payload: CommentIn, story_id: int = IdPath
     parent = None
     if payload.parent is not None:
         parent = Comment.objects.filter(pk=payload.parent, story=story, is_deleted=False).first()
-        if parent is None or not policies.can_view_comment(user, parent):
+        if parent is None or not can_view_comment(user, parent):
             raise invalid("No such comment on this story to reply to.", "parent")
     try:
         comment = comment_create(story=story, author=user, body=payload.body, parent=parent)
-    except ValueError as error:
-        raise invalid(str(error), "body") from None
+    except (ValueError, ValidationError) as error:
+        raise invalid(_message(error), "body") from None
     return Status(201, comment)
 
 
@@ -83,21 +94,20 @@ def comment_add(request: HttpRequest, payload: CommentIn, story_id: int = IdPath
 def comment_edit(request: HttpRequest, payload: CommentPatch, comment_id: int = IdPath):
     user = require_writer(request)
     comment = _comment_for_viewer(request, comment_id)
-    if not policies.can_edit_comment(user, comment):
+    if not policies.can_change_comment(user, comment):
         raise forbidden("Only its author can edit this comment.")
     try:
-        return comment_update(comment=comment, body=payload.body)
-    except ValueError as error:
-        raise invalid(str(error), "body") from None
+        return comment_update(comment=comment, by=user, body=payload.body)
+    except (ValueError, ValidationError) as error:
+        raise invalid(_message(error), "body") from None
 
 
 @router.delete("/comments/{comment_id}", response=with_errors({204: None}), auth=writer)
 def comment_remove(request: HttpRequest, comment_id: int = IdPath):
     user = require_writer(request)
     comment = _comment_for_viewer(request, comment_id)
-    if not policies.can_delete_comment(user, comment):
-        if comment.is_deleted:
-            raise not_found("No such comment.")
-        raise forbidden("Only its author or a moderator can delete this comment.")
+    if not policies.can_change_comment(user, comment):
+        # Moderators hide or remove comments through moderation (audit log), not here.
+        raise forbidden("Only its author can delete this comment.")
     comment_delete(comment=comment, by=user)
     return Status(204, None)

@@ -29,9 +29,9 @@ from byline.core.pagination import keyset_page
 from byline.insights.labels import INSIGHT_BY_KEY, RATING_BY_KEY
 from byline.insights.policies import can_give_insights
 from byline.insights.selectors import insights_summary
-from byline.insights.services import insight_add, insight_remove, rating_set
+from byline.insights.services import insight_add, insight_remove, rating_remove, rating_set
 from byline.social.models import Notification
-from byline.social.services import notification_mark_read
+from byline.social.services import notification_mark_all_read, notification_mark_read
 
 router = Router(tags=["insights and notifications"])
 
@@ -86,7 +86,7 @@ def rating_give(request: HttpRequest, payload: RatingIn, story_id: int = IdPath)
 @router.delete("/stories/{story_id}/rating", response=with_errors({200: InsightsOut}), auth=writer)
 def rating_take_back(request: HttpRequest, story_id: int = IdPath):
     user, story = _story_to_react_on(request, story_id)
-    rating_set(story=story, reader=user, value=None)
+    rating_remove(story=story, reader=user)
     return _summary(request, story)
 
 
@@ -141,7 +141,9 @@ def notification_read(request: HttpRequest, notification_id: int = IdPath):
     notification = Notification.objects.filter(pk=notification_id, recipient=user).first()
     if notification is None:
         raise not_found("No such notification.")
-    return {"count": notification_mark_read(recipient=user, notification=notification)}
+    was_unread = notification.read_at is None
+    notification_mark_read(notification=notification, user=user)
+    return {"count": int(was_unread)}
 
 
 @router.post(
@@ -152,4 +154,4 @@ def notification_read(request: HttpRequest, notification_id: int = IdPath):
 )
 def notification_read_all(request: HttpRequest):
     user = require_write_scope(request)
-    return {"count": notification_mark_read(recipient=user)}
+    return {"count": notification_mark_all_read(user=user)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
@@ -10,6 +11,7 @@ from byline.api.auth import require_writer, writer
 from byline.api.endpoints.common import SLUG_PATTERN, CursorQuery, IdPath, story_for_viewer
 from byline.api.errors import conflict, forbidden, invalid, with_errors
 from byline.api.schemas import PageOut, ReasonIn, StoryIn, StoryOut, StoryPatch, StorySummaryOut
+from byline.comments.services import story_set_comments_enabled
 from byline.communities.models import Community
 from byline.core.pagination import keyset_page
 from byline.stories import policies
@@ -86,9 +88,11 @@ def story_detail(request: HttpRequest, story_id: int = IdPath):
 
 @router.post("", response=with_errors({201: StoryOut}), summary="Create a draft", auth=writer)
 def story_create_draft(request: HttpRequest, payload: StoryIn):
-    user = require_writer(request)
-    if not policies.can_create_story(user):
-        raise forbidden()
+    with transaction.atomic():  # bad input anywhere changes nothing
+        return _create_draft(require_writer(request), payload)
+
+
+def _create_draft(user, payload: StoryIn):
     story = story_create(
         author=user,
         title=payload.title,
@@ -100,7 +104,7 @@ def story_create_draft(request: HttpRequest, payload: StoryIn):
         hero_image_credit=payload.hero_image_credit,
     )
     if not payload.comments_enabled:
-        story_update(story=story, by=user, comments_enabled=False)
+        story_set_comments_enabled(story=story, by=user, enabled=False)
     return Status(201, _fresh(story))
 
 
@@ -108,7 +112,11 @@ def story_create_draft(request: HttpRequest, payload: StoryIn):
     "/{story_id}", response=with_errors({200: StoryOut}), summary="Edit a story", auth=writer
 )
 def story_edit(request: HttpRequest, payload: StoryPatch, story_id: int = IdPath):
-    user = require_writer(request)
+    with transaction.atomic():  # bad input anywhere changes nothing
+        return _edit(request, require_writer(request), payload, story_id)
+
+
+def _edit(request: HttpRequest, user, payload: StoryPatch, story_id: int):
     story = story_for_viewer(request, story_id)
     if not policies.can_edit_story(user, story):
         raise forbidden("Only the author can edit this story.")
@@ -123,7 +131,6 @@ def story_edit(request: HttpRequest, payload: StoryPatch, story_id: int = IdPath
             "title",
             "subtitle",
             "body",
-            "comments_enabled",
             "hero_image_caption",
             "hero_image_credit",
         )
@@ -133,14 +140,15 @@ def story_edit(request: HttpRequest, payload: StoryPatch, story_id: int = IdPath
         changes["community"] = _community(payload.community)
     if "tags" in sent and payload.tags is not None:
         changes["tags"] = _tags(payload.tags)
-    story_update(story=story, by=user, **changes)
+    if changes:
+        story_update(story=story, by=user, **changes)
+    if payload.comments_enabled is not None and payload.comments_enabled != story.comments_enabled:
+        story_set_comments_enabled(story=story, by=user, enabled=payload.comments_enabled)
     return _fresh(story)
 
 
 def _may_act_on(user, story) -> bool:
-    return policies.can_edit_story(user, story) or (
-        policies.is_moderator(user) and policies.can_write(user)
-    )
+    return policies.can_edit_story(user, story) or policies.is_moderator(user)
 
 
 @router.post(
@@ -156,10 +164,7 @@ def story_submit_for_review(request: HttpRequest, story_id: int = IdPath):
         raise forbidden("Only the author can submit this story.")
     if not policies.can_submit_story(user, story):
         raise conflict("Only a draft or a rejected story can be submitted.")
-    try:
-        story_submit(story=story, by=user)
-    except StoryStateError as error:
-        raise conflict(str(error)) from None
+    story_submit(story=story, by=user)  # an empty story: ValidationError, 422
     return _fresh(story)
 
 
@@ -172,17 +177,14 @@ def story_submit_for_review(request: HttpRequest, story_id: int = IdPath):
 def story_publish_now(request: HttpRequest, story_id: int = IdPath):
     user = require_writer(request)
     story = story_for_viewer(request, story_id)
-    if not policies.can_publish_story(user, story):
-        if story.is_published:
-            raise conflict("This story is already published.")
+    if policies.can_review_story(user, story):
+        story_approve(story=story, by=user)
+    elif not settings.REVIEW and policies.can_submit_story(user, story):
+        story_submit(story=story, by=user)
+    elif story.is_published:
+        raise conflict("This story is already published.")
+    else:
         raise forbidden("You may not publish this story.")
-    try:
-        if story.status == Story.Status.SUBMITTED and policies.is_moderator(user):
-            story_approve(story=story, by=user)
-        else:
-            story_submit(story=story, by=user)
-    except StoryStateError as error:
-        raise conflict(str(error)) from None
     return _fresh(story)
 
 
