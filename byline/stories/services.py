@@ -462,4 +462,3 @@ def story_publish(*, story: Story, at: dt.datetime | None = None) -> Story:
     story.rejection_reason = ""
     story.save(update_fields=["status", "published_at", "rejection_reason", "updated_at"])
     return story
-

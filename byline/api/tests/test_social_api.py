@@ -1,15 +1,10 @@
-"""Likes and follows through the API, for the whole cast. They need the engagement work's
-models and services; until that is merged these tests are skipped (and the routes absent)."""
+"""Likes and follows through the API, for the whole cast, over byline.social's services."""
 
 from __future__ import annotations
 
 import pytest
 
 from byline.conftest import make_story
-
-social = pytest.importorskip(
-    "byline.api.endpoints.social", reason="likes and follows not merged", exc_type=ImportError
-)
 
 pytestmark = pytest.mark.django_db
 
