@@ -6,7 +6,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from byline.api.auth import public
-from byline.api.endpoints import catalogue, comments, engagement, search, stories
+from byline.api.endpoints import catalogue, comments, engagement, search, social, stories
 from byline.api.errors import install_error_handlers
 from byline.api.parser import SafeParser
 from byline.api.ratelimit import AddressThrottle, ClientThrottle
@@ -39,5 +39,6 @@ api.add_router("/stories", stories.router)
 api.add_router("/", comments.router)
 api.add_router("/", engagement.router)
 api.add_router("/", search.router)
+api.add_router("/", social.router)
 
 __all__ = ["api"]

@@ -11,10 +11,10 @@ from ninja.security import HttpBearer
 from ninja.utils import check_csrf
 
 from byline.accounts.models import User
-from byline.stories.policies import can_write
 from byline.api.errors import ApiError
 from byline.api.models import ApiToken
 from byline.api.services import api_token_authenticate
+from byline.stories.policies import can_write
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
+
+from byline.stories.policies import SUSPENDED_MESSAGE
 
 logger = logging.getLogger("byline.api")
 
@@ -28,6 +31,31 @@ class ErrorOut(Schema):
 
 
 ERROR_STATUSES = (400, 401, 403, 404, 409, 413, 422, 429)
+
+# ValidationError codes raised by the services (stories, comments, insights), and how the API
+# answers them: (status, code, field). Codes not listed are bad input: 422 "invalid".
+SERVICE_ERRORS: dict[str, tuple[int, str, str | None]] = {
+    "draft_quota": (429, "rate_limited", None),
+    "image_quota": (429, "rate_limited", None),
+    "comment_throttle": (429, "rate_limited", None),
+    "empty": (422, "invalid", "body"),
+    "comment_empty": (422, "invalid", "body"),
+    "comment_too_long": (422, "invalid", "body"),
+    "max_tags": (422, "invalid", "tags"),
+    "reason": (422, "invalid", "reason"),
+    "reply_parent": (422, "invalid", "parent"),
+    "rating": (422, "invalid", "value"),
+    "insight": (422, "invalid", "kind"),
+    "autosave": (409, "conflict", None),
+}
+
+
+def retry_after(code: str) -> int:
+    """Seconds until a service quota (code from SERVICE_ERRORS) lets the caller try again; the
+    longest it can take, since the services count over a sliding window."""
+    if code == "comment_throttle":
+        return settings.COMMENT_NEW_ACCOUNT_WINDOW_MINUTES * 60
+    return 3600
 
 
 def with_errors(responses: dict) -> dict:
@@ -94,6 +122,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
         )
 
     def on_django_validation(request, exc: DjangoValidationError):
+        # The services' own errors: a quota or throttle is a 429 with Retry-After, a known code
+        # names its field; anything else is bad input (422), never a 500.
+        for error in getattr(exc, "error_list", []):
+            status, code, field = SERVICE_ERRORS.get(error.code, (None, None, None))
+            if status is None:
+                continue
+            message = error.messages[0] if error.messages else "Invalid input."
+            response = error_response(api, request, status, code, message, field=field)
+            if status == 429:
+                response["Retry-After"] = str(retry_after(error.code))
+            return response
         if hasattr(exc, "error_dict"):
             errors = [
                 {"field": name if name != "__all__" else "body", "message": message}
@@ -102,7 +141,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
             ]
         else:
             errors = [{"field": "body", "message": message} for message in exc.messages]
-        first = errors[0]
+        first = errors[0] if errors else {"field": "body", "message": "Invalid input."}
         return error_response(
             api,
             request,
@@ -129,8 +168,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_404(request, exc):
         return error_response(api, request, 404, "not_found", "Not found.")
 
-    def on_403(request, exc):
-        return error_response(api, request, 403, "forbidden", "You may not do this.")
+    def on_403(request, exc: PermissionDenied):
+        # The services say why (their messages are written for people); a suspension has its
+        # own code so a client can tell "not yours" from "not now".
+        detail = str(exc) or "You may not do this."
+        code = "suspended" if detail == SUSPENDED_MESSAGE else "forbidden"
+        return error_response(api, request, 403, code, detail)
 
     def on_anything(request, exc: Exception):
         if isinstance(exc, RequestDataTooBig):

@@ -54,9 +54,21 @@ class _CacheThrottle(BaseThrottle):
         return getattr(self._local, "wait", None)
 
 
+def client_address(request: HttpRequest) -> str:
+    """The caller's address. Behind the reverse proxy (BYLINE_BEHIND_PROXY), every request comes
+    from the proxy: the client is the last address the proxy added to X-Forwarded-For (earlier
+    entries are whatever the client sent, so they are never trusted)."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        last = forwarded.rsplit(",", 1)[-1].strip()
+        if last:
+            return last[:64]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 class AddressThrottle(_CacheThrottle):
     def key(self, request: HttpRequest) -> str | None:
-        return f"addr:{request.META.get('REMOTE_ADDR', '')}"
+        return f"addr:{client_address(request)}"
 
     def limit(self) -> int:
         return settings.API_RATE_PER_ADDRESS

@@ -126,6 +126,13 @@ class StorySummaryOut(Schema):
         return absolute(obj.hero_image.url) if obj.hero_image else None
 
 
+class SearchHitOut(StorySummaryOut):
+    score: float = Field(description="Relevance: higher is better (only for ordering).")
+    title_html: str = Field(description="The title, HTML-escaped, matches in <mark>.")
+    subtitle_html: str = Field(description="The subtitle, HTML-escaped, matches in <mark>.")
+    snippet_html: str = Field(description="A piece of the text around the matches, likewise.")
+
+
 class StoryOut(StorySummaryOut):
     body: str = Field(description="Markdown.")
     body_html: str = Field(description="Rendered and sanitized.")

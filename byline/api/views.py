@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from byline.accounts.models import User
-from byline.stories.policies import can_write
 from byline.api.forms import ImportForm, TokenForm
 from byline.api.models import ApiToken
 from byline.api.services import api_token_create, api_token_revoke
+from byline.stories.policies import can_write
 from byline.stories.portability import ArchiveError, export_zip, import_upload
 
 

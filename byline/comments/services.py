@@ -26,11 +26,14 @@ MAX_DEPTH = 2
 def _clean_body(body: str) -> str:
     body = (body or "").strip()
     if not body:
-        raise ValidationError("Write something first: a comment cannot be empty.")
+        raise ValidationError(
+            "Write something first: a comment cannot be empty.", code="comment_empty"
+        )
     if len(body) > BODY_MAX_LENGTH:
         raise ValidationError(
             f"A comment can be at most {BODY_MAX_LENGTH:,} characters long "
-            f"(this one has {len(body):,})."
+            f"(this one has {len(body):,}).",
+            code="comment_too_long",
         )
     return body
 
@@ -47,7 +50,8 @@ def _check_throttle(author: User) -> None:
         raise ValidationError(
             f"New accounts can post {settings.COMMENT_NEW_ACCOUNT_LIMIT} comments every "
             f"{settings.COMMENT_NEW_ACCOUNT_WINDOW_MINUTES} minutes. Please try again a little "
-            "later."
+            "later.",
+            code="comment_throttle",
         )
 
 
@@ -74,9 +78,13 @@ def comment_create(
     replied_to = parent
     if parent is not None:
         if parent.story_id != story.pk:
-            raise ValidationError("A reply must be on the same story as its comment.")
+            raise ValidationError(
+                "A reply must be on the same story as its comment.", code="reply_parent"
+            )
         if parent.is_deleted or parent.is_hidden:
-            raise ValidationError("That comment is no longer there to reply to.")
+            raise ValidationError(
+                "That comment is no longer there to reply to.", code="reply_parent"
+            )
         if comment_depth(parent) >= MAX_DEPTH:
             parent = parent.parent
     _check_throttle(author)

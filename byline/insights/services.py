@@ -45,7 +45,7 @@ def rating_set(*, story: Story, reader: User, value: str) -> Rating:
     """Give or change the reader's one overall rating. Idempotent."""
     _check(reader, story)
     if value not in RATING_BY_KEY:
-        raise ValidationError("Choose one of the overall ratings.")
+        raise ValidationError("Choose one of the overall ratings.", code="rating")
     try:
         with transaction.atomic():
             rating, created = Rating.objects.get_or_create(
@@ -76,7 +76,7 @@ def insight_add(*, story: Story, reader: User, kind: str) -> Insight:
     """Give one top insight (at most one of each kind per reader). Idempotent."""
     _check(reader, story)
     if kind not in INSIGHT_BY_KEY:
-        raise ValidationError("Choose one of the top insights.")
+        raise ValidationError("Choose one of the top insights.", code="insight")
     try:
         with transaction.atomic():
             insight, created = Insight.objects.get_or_create(story=story, reader=reader, kind=kind)

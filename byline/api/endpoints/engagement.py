@@ -16,7 +16,7 @@ from byline.api.auth import (
     writer,
 )
 from byline.api.endpoints.common import CursorQuery, IdPath, story_for_viewer
-from byline.api.errors import forbidden, invalid, not_found, with_errors
+from byline.api.errors import invalid, not_found, with_errors
 from byline.api.schemas import (
     CountOut,
     InsightIn,
@@ -26,12 +26,11 @@ from byline.api.schemas import (
     RatingIn,
 )
 from byline.core.pagination import keyset_page
-from byline.insights.labels import INSIGHT_BY_KEY, RATING_BY_KEY
-from byline.insights.policies import can_give_insights
+from byline.insights.labels import INSIGHT_BY_KEY
 from byline.insights.selectors import insights_summary
-from byline.insights.services import insight_add, insight_remove, rating_set
+from byline.insights.services import insight_add, insight_remove, rating_remove, rating_set
 from byline.social.models import Notification
-from byline.social.services import notification_mark_read
+from byline.social.services import notification_mark_all_read, notification_mark_read
 
 router = Router(tags=["insights and notifications"])
 
@@ -67,17 +66,12 @@ def insights_detail(request: HttpRequest, story_id: int = IdPath):
 
 
 def _story_to_react_on(request: HttpRequest, story_id: int):
-    user = require_writer(request)
-    story = story_for_viewer(request, story_id)
-    if not can_give_insights(user, story):
-        raise forbidden("You cannot give insights on this story.")
-    return user, story
+    # The insight services check who may react (403) and the value (422) themselves.
+    return require_writer(request), story_for_viewer(request, story_id)
 
 
 @router.put("/stories/{story_id}/rating", response=with_errors({200: InsightsOut}), auth=writer)
 def rating_give(request: HttpRequest, payload: RatingIn, story_id: int = IdPath):
-    if payload.value not in RATING_BY_KEY:
-        raise invalid(f"Choose one of {', '.join(RATING_BY_KEY)}.", "value")
     user, story = _story_to_react_on(request, story_id)
     rating_set(story=story, reader=user, value=payload.value)
     return _summary(request, story)
@@ -86,14 +80,12 @@ def rating_give(request: HttpRequest, payload: RatingIn, story_id: int = IdPath)
 @router.delete("/stories/{story_id}/rating", response=with_errors({200: InsightsOut}), auth=writer)
 def rating_take_back(request: HttpRequest, story_id: int = IdPath):
     user, story = _story_to_react_on(request, story_id)
-    rating_set(story=story, reader=user, value=None)
+    rating_remove(story=story, reader=user)
     return _summary(request, story)
 
 
 @router.post("/stories/{story_id}/insights", response=with_errors({200: InsightsOut}), auth=writer)
 def insight_give(request: HttpRequest, payload: InsightIn, story_id: int = IdPath):
-    if payload.kind not in INSIGHT_BY_KEY:
-        raise invalid(f"Choose one of {', '.join(INSIGHT_BY_KEY)}.", "kind")
     user, story = _story_to_react_on(request, story_id)
     insight_add(story=story, reader=user, kind=payload.kind)
     return _summary(request, story)
@@ -107,9 +99,9 @@ def insight_give(request: HttpRequest, payload: InsightIn, story_id: int = IdPat
 def insight_take_back(
     request: HttpRequest, story_id: int = IdPath, kind: str = Path(..., max_length=20)
 ):
-    if kind not in INSIGHT_BY_KEY:
-        raise invalid(f"Choose one of {', '.join(INSIGHT_BY_KEY)}.", "kind")
     user, story = _story_to_react_on(request, story_id)
+    if kind not in INSIGHT_BY_KEY:  # insight_remove would quietly remove nothing
+        raise invalid(f"Choose one of {', '.join(INSIGHT_BY_KEY)}.", "kind")
     insight_remove(story=story, reader=user, kind=kind)
     return _summary(request, story)
 
@@ -141,7 +133,9 @@ def notification_read(request: HttpRequest, notification_id: int = IdPath):
     notification = Notification.objects.filter(pk=notification_id, recipient=user).first()
     if notification is None:
         raise not_found("No such notification.")
-    return {"count": notification_mark_read(recipient=user, notification=notification)}
+    was_unread = notification.read_at is None
+    notification_mark_read(notification=notification, user=user)
+    return {"count": int(was_unread)}
 
 
 @router.post(
@@ -152,4 +146,4 @@ def notification_read(request: HttpRequest, notification_id: int = IdPath):
 )
 def notification_read_all(request: HttpRequest):
     user = require_write_scope(request)
-    return {"count": notification_mark_read(recipient=user)}
+    return {"count": notification_mark_all_read(user=user)}

@@ -1,45 +1,68 @@
-"""Search over published stories.
-
-Until the search back-ends (byline.search, per-database full text with ranking) land, this
-matches every word of the query in the title, subtitle or body, newest first; the endpoint's
-contract (q, cursor, the story summary page) stays when it switches to the ranked back-end.
-"""
+"""Search over published stories, through the discovery work's ranked full-text back-end
+(byline.search.backends: FTS5 on SQLite, tsvector on PostgreSQL), the one the search page uses."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from byline.api.endpoints.common import CursorQuery
+from byline.accounts.models import User
+from byline.api.endpoints.common import HANDLE_PATTERN, MAX_ID, SLUG_PATTERN, CursorQuery
 from byline.api.errors import with_errors
-from byline.api.schemas import PageOut, StorySummaryOut
-from byline.core.pagination import keyset_page
-from byline.stories.models import Story
+from byline.api.schemas import PageOut, SearchHitOut
+from byline.communities.models import Community
+from byline.core.pagination import decode_number_cursor
+from byline.search.backends import QUERY_MAX_LENGTH, SearchFilters, get_backend
+from byline.stories.models import Tag
 
 router = Router(tags=["search"])
 
-MAX_WORDS = 8
+
+def _filter_id(queryset) -> int | None:
+    return queryset.values_list("pk", flat=True).first()
 
 
 @router.get(
     "/search",
-    response=with_errors({200: PageOut[StorySummaryOut]}),
-    summary="Published stories containing every word of `q`",
+    response=with_errors({200: PageOut[SearchHitOut]}),
+    summary="Published stories matching `q`, best first, with highlighted title and snippet",
+    description=(
+        'Every word must match (title, subtitle, tags or body; stemmed). `"a phrase"`, '
+        "`-word` and `or` work as on the search page. A filter naming nothing matches nothing."
+    ),
 )
 def search(
     request: HttpRequest,
-    q: str = Query(..., min_length=1, max_length=200, description="Words to look for."),
+    q: str = Query(..., min_length=1, max_length=QUERY_MAX_LENGTH, description="What to find."),
+    community: str | None = Query(None, pattern=SLUG_PATTERN, description="Community slug."),
+    tag: str | None = Query(None, pattern=SLUG_PATTERN, description="Tag slug."),
+    author: str | None = Query(None, pattern=HANDLE_PATTERN, description="Handle."),
     cursor: str | None = CursorQuery,
 ):
-    stories = Story.objects.published().for_cards()
-    words = q.split()[:MAX_WORDS]
-    if not words:
-        return {"items": [], "next_cursor": None}
-    for word in words:
-        stories = stories.filter(
-            Q(title__icontains=word) | Q(subtitle__icontains=word) | Q(body__icontains=word)
-        )
-    page = keyset_page(stories, cursor=cursor, size=settings.PAGE_SIZE)
-    return {"items": page.items, "next_cursor": page.next_cursor}
+    empty = {"items": [], "next_cursor": None}
+    filters = {}
+    for key, value, queryset in (
+        ("community_id", community, Community.objects.filter(slug=community)),
+        ("tag_id", tag, Tag.objects.filter(slug=tag)),
+        ("author_id", author, User.objects.filter(username__iexact=author, is_active=True)),
+    ):
+        if value:
+            filters[key] = _filter_id(queryset)
+            if filters[key] is None:
+                return empty
+    position = decode_number_cursor(cursor)
+    if position is None or not 0 <= position[1] <= MAX_ID:
+        cursor = None  # malformed or out of range: the first page, as everywhere else
+    page = get_backend().search(
+        q, filters=SearchFilters(**filters), cursor=cursor, size=settings.PAGE_SIZE
+    )
+    items = []
+    for hit in page.hits:
+        story = hit.story
+        story.score = hit.score
+        story.title_html = str(hit.title_html)
+        story.subtitle_html = str(hit.subtitle_html)
+        story.snippet_html = str(hit.snippet_html)
+        items.append(story)
+    return {"items": items, "next_cursor": page.next_cursor}

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from byline.api.auth import require_writer, writer
 from byline.api.endpoints.common import SLUG_PATTERN, CursorQuery, IdPath, story_for_viewer
-from byline.api.errors import conflict, forbidden, invalid, with_errors
+from byline.api.errors import conflict, invalid, with_errors
 from byline.api.schemas import PageOut, ReasonIn, StoryIn, StoryOut, StoryPatch, StorySummaryOut
+from byline.comments.services import story_set_comments_enabled
 from byline.communities.models import Community
 from byline.core.pagination import keyset_page
 from byline.stories import policies
@@ -19,15 +22,12 @@ from byline.stories.services import (
     story_change_slug,
     story_create,
     story_delete,
+    story_reject,
     story_submit,
     story_unpublish,
     story_update,
     tags_from_names,
 )
-
-class StoryStateError(Exception):  # integration shim: reconciled with the writing services next
-    pass
-
 
 router = Router(tags=["stories"])
 
@@ -86,9 +86,11 @@ def story_detail(request: HttpRequest, story_id: int = IdPath):
 
 @router.post("", response=with_errors({201: StoryOut}), summary="Create a draft", auth=writer)
 def story_create_draft(request: HttpRequest, payload: StoryIn):
-    user = require_writer(request)
-    if not policies.can_create_story(user):
-        raise forbidden()
+    with transaction.atomic():  # bad input anywhere changes nothing
+        return _create_draft(require_writer(request), payload)
+
+
+def _create_draft(user, payload: StoryIn):
     story = story_create(
         author=user,
         title=payload.title,
@@ -100,7 +102,7 @@ def story_create_draft(request: HttpRequest, payload: StoryIn):
         hero_image_credit=payload.hero_image_credit,
     )
     if not payload.comments_enabled:
-        story_update(story=story, by=user, comments_enabled=False)
+        story_set_comments_enabled(story=story, by=user, enabled=False)
     return Status(201, _fresh(story))
 
 
@@ -108,10 +110,15 @@ def story_create_draft(request: HttpRequest, payload: StoryIn):
     "/{story_id}", response=with_errors({200: StoryOut}), summary="Edit a story", auth=writer
 )
 def story_edit(request: HttpRequest, payload: StoryPatch, story_id: int = IdPath):
-    user = require_writer(request)
+    with transaction.atomic():  # bad input anywhere changes nothing
+        return _edit(request, require_writer(request), payload, story_id)
+
+
+def _edit(request: HttpRequest, user, payload: StoryPatch, story_id: int):
     story = story_for_viewer(request, story_id)
     if not policies.can_edit_story(user, story):
-        raise forbidden("Only the author can edit this story.")
+        # Checked here too (story_update checks it itself) because the address changes first.
+        raise PermissionDenied("Only the author can edit this story.")
     sent = payload.model_fields_set
     if payload.slug is not None and payload.slug != story.slug:
         if Story.objects.filter(author=story.author, slug=payload.slug).exists():
@@ -123,7 +130,6 @@ def story_edit(request: HttpRequest, payload: StoryPatch, story_id: int = IdPath
             "title",
             "subtitle",
             "body",
-            "comments_enabled",
             "hero_image_caption",
             "hero_image_credit",
         )
@@ -133,14 +139,23 @@ def story_edit(request: HttpRequest, payload: StoryPatch, story_id: int = IdPath
         changes["community"] = _community(payload.community)
     if "tags" in sent and payload.tags is not None:
         changes["tags"] = _tags(payload.tags)
-    story_update(story=story, by=user, **changes)
+    if changes:
+        story_update(story=story, by=user, **changes)
+    if payload.comments_enabled is not None and payload.comments_enabled != story.comments_enabled:
+        story_set_comments_enabled(story=story, by=user, enabled=payload.comments_enabled)
     return _fresh(story)
 
 
-def _may_act_on(user, story) -> bool:
-    return policies.can_edit_story(user, story) or (
-        policies.is_moderator(user) and policies.can_write(user)
-    )
+def _moderates(user, story: Story) -> bool:
+    """A moderator deciding on someone else's story (never on their own)."""
+    return policies.is_moderator(user) and story.author_id != user.pk
+
+
+def _state_conflict(may_act: bool, allowed_state: bool, detail: str) -> None:
+    """409 when the caller could act on this story but not in its present state. Everyone else
+    goes on to the service, which refuses them with its own PermissionDenied (403)."""
+    if may_act and not allowed_state:
+        raise conflict(detail)
 
 
 @router.post(
@@ -152,14 +167,9 @@ def _may_act_on(user, story) -> bool:
 def story_submit_for_review(request: HttpRequest, story_id: int = IdPath):
     user = require_writer(request)
     story = story_for_viewer(request, story_id)
-    if not policies.can_edit_story(user, story):
-        raise forbidden("Only the author can submit this story.")
-    if not policies.can_submit_story(user, story):
+    if policies.can_edit_story(user, story) and not policies.can_submit_story(user, story):
         raise conflict("Only a draft or a rejected story can be submitted.")
-    try:
-        story_submit(story=story, by=user)
-    except StoryStateError as error:
-        raise conflict(str(error)) from None
+    story_submit(story=story, by=user)  # not the author: 403; an empty story: 422
     return _fresh(story)
 
 
@@ -172,17 +182,37 @@ def story_submit_for_review(request: HttpRequest, story_id: int = IdPath):
 def story_publish_now(request: HttpRequest, story_id: int = IdPath):
     user = require_writer(request)
     story = story_for_viewer(request, story_id)
-    if not policies.can_publish_story(user, story):
-        if story.is_published:
-            raise conflict("This story is already published.")
-        raise forbidden("You may not publish this story.")
-    try:
-        if story.status == Story.Status.SUBMITTED and policies.is_moderator(user):
-            story_approve(story=story, by=user)
-        else:
-            story_submit(story=story, by=user)
-    except StoryStateError as error:
-        raise conflict(str(error)) from None
+    if story.is_published and (policies.can_edit_story(user, story) or policies.is_moderator(user)):
+        raise conflict("This story is already published.")
+    if not settings.REVIEW and policies.can_edit_story(user, story):
+        if not policies.can_submit_story(user, story):
+            raise conflict("Only a draft or a rejected story can be published.")
+        story_submit(story=story, by=user)  # with review off, this publishes
+    else:
+        _state_conflict(
+            _moderates(user, story),
+            story.status == Story.Status.SUBMITTED,
+            "Only a submitted story can be approved.",
+        )
+        story_approve(story=story, by=user)  # authors and readers: 403 from the service
+    return _fresh(story)
+
+
+@router.post(
+    "/{story_id}/reject",
+    response=with_errors({200: StoryOut}),
+    summary="A moderator sends a submitted story back to its author with a reason",
+    auth=writer,
+)
+def story_send_back(request: HttpRequest, story_id: int = IdPath, payload: ReasonIn | None = None):
+    user = require_writer(request)
+    story = story_for_viewer(request, story_id)
+    _state_conflict(
+        _moderates(user, story),
+        story.status == Story.Status.SUBMITTED,
+        "Only a submitted story can be rejected.",
+    )
+    story_reject(story=story, by=user, reason=payload.reason if payload else "")  # none: 422
     return _fresh(story)
 
 
@@ -195,10 +225,11 @@ def story_publish_now(request: HttpRequest, story_id: int = IdPath):
 def story_take_down(request: HttpRequest, story_id: int = IdPath, payload: ReasonIn | None = None):
     user = require_writer(request)
     story = story_for_viewer(request, story_id)
-    if not _may_act_on(user, story):
-        raise forbidden("You may not unpublish this story.")
-    if not policies.can_unpublish_story(user, story):
-        raise conflict("Only a published story can be unpublished.")
+    _state_conflict(
+        policies.can_edit_story(user, story) or _moderates(user, story),
+        story.status == Story.Status.PUBLISHED,
+        "Only a published story can be unpublished.",
+    )
     story_unpublish(story=story, by=user, reason=payload.reason if payload else "")
     return _fresh(story)
 
@@ -208,8 +239,5 @@ def story_take_down(request: HttpRequest, story_id: int = IdPath, payload: Reaso
 )
 def story_remove(request: HttpRequest, story_id: int = IdPath):
     user = require_writer(request)
-    story = story_for_viewer(request, story_id)
-    if not policies.can_delete_story(user, story):
-        raise forbidden("Only the author can delete this story.")
-    story_delete(story=story, by=user)
+    story_delete(story=story_for_viewer(request, story_id), by=user)  # not the author: 403
     return Status(204, None)

@@ -158,3 +158,15 @@ def test_it_checks_who_calls_before_it_reads_the_body(api, alice):
     response = api.post("/stories", {"nonsense": True}, token=read_only)
     assert response.status_code == 403 and response.json()["code"] == "insufficient_scope"
     assert api.post("/stories", {"nonsense": True}, token=make_token(alice)).status_code == 422
+
+
+def test_behind_the_proxy_it_limits_the_client_not_the_proxy(api, settings):
+    settings.API_RATE_PER_ADDRESS = 1
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    first = {"X-Forwarded-For": "198.51.100.7"}
+    # A client cannot pick its own address: only the entry the proxy appended counts.
+    spoofing = {"X-Forwarded-For": "203.0.113.1, 198.51.100.7"}
+    other = {"X-Forwarded-For": "198.51.100.8"}
+    assert api.get("/tags", headers=first).status_code == 200
+    assert api.get("/tags", headers=spoofing).status_code == 429
+    assert api.get("/tags", headers=other).status_code == 200

@@ -8,9 +8,9 @@ from byline.comments.models import Comment
 from byline.comments.services import comment_create
 from byline.conftest import make_story
 from byline.insights.models import Insight, Rating
-from byline.moderation.models import ModerationAction
 from byline.social.models import Notification
 from byline.social.services import notification_create
+from byline.stories.models import Story
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +34,9 @@ def test_it_lists_comments_oldest_first_without_hidden_ones(api, story, bob, dav
 
 
 def test_it_hides_comments_of_drafts(api, alice, bob, tokens):
-    draft = make_story(alice, status="draft")
-    comment = comment_create(story=draft, author=alice, body="note to self")
+    draft = make_story(alice)
+    comment = comment_create(story=draft, author=bob, body="Said while it was published")
+    Story.objects.filter(pk=draft.pk).update(status="draft")
     assert api.get(f"/stories/{draft.pk}/comments", token=tokens["bob"]).status_code == 404
     assert api.get(f"/comments/{comment.pk}", token=tokens["bob"]).status_code == 404
 
@@ -130,25 +131,25 @@ def test_only_its_author_edits_a_comment(api, tokens, story, bob, who, status):
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [
-        ("anonymous", 401),
-        ("alice", 403),
-        ("dave", 403),
-        ("mallory", 403),
-        ("bob", 204),
-        ("carol", 204),
-    ],
+    [("anonymous", 401), ("alice", 403), ("carol", 403), ("mallory", 403), ("bob", 204)],
 )
-def test_its_author_or_a_moderator_deletes_a_comment(api, tokens, story, bob, who, status):
+def test_only_its_author_deletes_a_comment(api, tokens, story, bob, who, status):
+    # Moderators hide or remove comments through moderation (with its audit log), not here.
     comment = comment_create(story=story, author=bob, body="Words")
     response = api.delete(f"/comments/{comment.pk}", token=as_(tokens, who))
     assert response.status_code == status
-    comment.refresh_from_db()
-    assert comment.is_deleted == (status == 204)
-    assert ModerationAction.objects.filter(action="remove").exists() == (who == "carol")
-    if status == 204:
-        shown = api.get(f"/comments/{comment.pk}").json()
-        assert shown["body"] == "" and shown["author"] is None
+    still_there = Comment.objects.filter(pk=comment.pk, is_deleted=False).exists()
+    assert still_there == (status != 204)
+    assert api.get(f"/comments/{comment.pk}").status_code == (200 if still_there else 404)
+
+
+def test_a_deleted_comment_with_replies_keeps_its_place_without_its_words(api, tokens, story, bob):
+    parent = comment_create(story=story, author=bob, body="Words")
+    comment_create(story=story, author=story.author, body="Reply", parent=parent)
+    assert api.delete(f"/comments/{parent.pk}", token=tokens["bob"]).status_code == 204
+    shown = api.get(f"/comments/{parent.pk}").json()
+    assert shown["is_deleted"] and shown["body"] == "" and shown["author"] is None
+    assert api.delete(f"/comments/{parent.pk}", token=tokens["bob"]).status_code == 403
 
 
 # --- Insights -----------------------------------------------------------------------------
@@ -260,7 +261,7 @@ def test_the_other_lists_make_a_fixed_number_of_queries(
         ("/tags", 7),
         ("/me/stories", 6),
         ("/creators/alice/stories", 6),
-        ("/search?q=S", 6),
+        ("/search?q=common", 6),  # the tag every story has
     ):
         # Token, list, prefetch (and the token's last-use update once): an N+1 would add 6.
         with django_assert_max_num_queries(4):

@@ -111,9 +111,8 @@ def test_the_round_trip_through_an_empty_site_gives_identical_content(
 
     top = comment_create(story=river, author=bob, body="Lovely *river*.")
     comment_create(story=river, author=make_user("quiet_reader"), body="Agreed.", parent=top)
-    comment_update(
-        comment=comment_create(story=river, author=alice, body="Thanks"), body="Thank you!"
-    )
+    thanks = comment_create(story=river, author=alice, body="Thanks")
+    comment_update(comment=thanks, by=alice, body="Thank you!")
     first_zip = tmp_path / "first.zip"
     call_command("export", str(first_zip), stdout=io.StringIO())
     first = read_zip(first_zip.read_bytes())

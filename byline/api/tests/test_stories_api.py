@@ -288,7 +288,8 @@ def test_deleting_someone_elses_draft_is_a_404(api, tokens, alice):
 
 
 def test_a_suspended_author_changes_nothing_of_their_own(api, tokens, mallory):
-    own = make_story(mallory, status="draft", title="Mine")
+    # Written before the suspension (services refuse a suspended author new stories).
+    own = Story.objects.create(author=mallory, title="Mine", slug="mine", body="Words.")
     for method, path in (
         ("patch", f"/stories/{own.pk}"),
         ("post", f"/stories/{own.pk}/submit"),
@@ -314,3 +315,14 @@ def test_search_finds_published_stories_with_every_word(api, alice):
     assert titles == ["Rivers of salt"]
     assert api.get("/search?q=nothing-like-this").json()["items"] == []
     assert api.get("/search").status_code == 422
+
+
+def test_an_edit_with_one_bad_field_changes_nothing(api, tokens, story):
+    response = api.patch(
+        f"/stories/{story.pk}",
+        {"slug": "renamed", "title": "New title", "community": "mars"},
+        token=tokens["alice"],
+    )
+    assert response.status_code == 422 and response.json()["field"] == "community"
+    story.refresh_from_db()
+    assert story.slug == "the-river-remembers" and story.title == "The River Remembers"
