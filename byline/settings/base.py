@@ -391,6 +391,8 @@ LOGGING = {
         # The request middleware already logs every request once; granian/django.server would
         # only repeat it.
         "django.server": {"level": "WARNING"},
+        # One line per task run is noise on a console; failures still log at ERROR.
+        "django_tasks": {"level": "WARNING"},
     },
 }
 
