@@ -1,8 +1,10 @@
 """Page views counted without a database write per view.
 
 A view is first added to a per-process tally (a dict increment: nothing else happens on the hot
-path). The tally is pushed to the *buffer* and the buffer is drained into `Story.view_count` by a
-periodic task (`byline.stats.tasks.view_counts_flush`).
+path). The tally is pushed to the *buffer* at most once per BYLINE_VIEW_PUSH_SECONDS, and a timer
+pushes it that long after a view that found no push due, so the last views before a quiet spell
+reach the buffer without waiting for the next view. The buffer is drained into `Story.view_count`
+by a periodic task (`byline.stats.tasks.view_counts_flush`), on the scale path in another process.
 
 Two buffers, chosen by `REDIS_URL`:
 
@@ -127,15 +129,32 @@ class ViewTally:
         self._counts: Counter[int] = Counter()
         self._lock = threading.Lock()
         self._pushed_at = time.monotonic()
+        self._timer: threading.Timer | None = None
 
     def record(self, story_id: int) -> None:
         with self._lock:
             self._counts[story_id] += 1
-        if time.monotonic() - self._pushed_at >= self.push_every:
-            try:
-                self.push()
-            except Exception:  # Redis away: the views stay in the tally for the next push
-                logger.warning("View counting: cannot push to the buffer", exc_info=True)
+            due = time.monotonic() - self._pushed_at >= self.push_every
+            if not due and self._timer is None:
+                # The flush runs in another process (the worker) and can only see what was
+                # pushed: without this, the last views before a quiet spell would stay in this
+                # process until the next view arrives, however long that takes.
+                self._timer = threading.Timer(self.push_every, self._push_later)
+                self._timer.daemon = True
+                self._timer.start()
+        if due:
+            self._push_quietly()
+
+    def _push_later(self) -> None:
+        with self._lock:
+            self._timer = None
+        self._push_quietly()
+
+    def _push_quietly(self) -> None:
+        try:
+            self.push()
+        except Exception:  # Redis away: the views stay in the tally for the next push
+            logger.warning("View counting: cannot push to the buffer", exc_info=True)
 
     def push(self) -> None:
         with self._lock:

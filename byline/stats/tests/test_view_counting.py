@@ -2,6 +2,7 @@
 
 import os
 import threading
+import time
 import uuid
 
 import pytest
@@ -139,3 +140,16 @@ def test_views_reach_the_database_through_redis(story, settings):
     assert view_counts_flush() == 4
     story.refresh_from_db()
     assert story.view_count == 4
+
+
+def test_the_last_views_before_a_quiet_spell_are_pushed_without_waiting_for_another_view():
+    # On the scale path the flush runs in the worker and sees only what web processes pushed.
+    local = LocalViewBuffer()
+    tally = ViewTally(local, push_every=0.2)
+    for _ in range(3):
+        tally.record(7)
+    assert local.pending() == 0  # not due yet: batched
+    deadline = time.monotonic() + 5
+    while local.pending() < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert local.drain() == {7: 3}
