@@ -10,6 +10,8 @@ class Community(models.Model):
     description = models.TextField(max_length=500, blank=True)
     logo = models.ImageField(upload_to="communities/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Stories with status "published" in this community, kept by byline.discovery.counts.
+    story_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name"]

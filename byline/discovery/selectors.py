@@ -1,13 +1,12 @@
 """Reads for home and explore. Every list is a keyset page over an index (see migration 0002
 and the EXPLAIN tests); the expensive aggregates (story counts per community, popular tags)
-are computed by one GROUP BY each and cached."""
+are denormalised columns (Community.story_count, Tag.story_count; see counts.py), so no
+request counts stories."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.core.cache import cache
-from django.db.models import Count
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -16,8 +15,6 @@ from byline.core.pagination import KeysetPage, keyset_page
 from byline.discovery.models import StaffPick
 from byline.stories.models import Story, Tag
 
-COUNTS_TTL = 600
-POPULAR_TAGS_WINDOW = dt.timedelta(days=90)
 FEATURED_LIMIT = 4
 TOP_PERIODS = {"week": dt.timedelta(days=7), "month": dt.timedelta(days=30), "all": None}
 
@@ -68,40 +65,12 @@ def stories_featured(*, limit: int = FEATURED_LIMIT) -> list[Story]:
     return [pick.story for pick in picks]
 
 
-def community_story_counts() -> dict[int, int]:
-    """{community id: published stories}, one GROUP BY over story_community_idx, cached."""
-    counts = cache.get("discovery:community-counts")
-    if counts is None:
-        rows = (
-            Story.objects.filter(status=Story.Status.PUBLISHED, community__isnull=False)
-            .order_by()
-            .values_list("community_id")
-            .annotate(n=Count("id"))
-        )
-        counts = dict(rows)
-        cache.set("discovery:community-counts", counts, COUNTS_TTL)
-    return counts
-
-
 def communities_with_counts() -> list[Community]:
-    counts = community_story_counts()
-    communities = list(Community.objects.all())
-    for community in communities:
-        community.story_count = counts.get(community.pk, 0)
-    return communities
+    """Every community with `story_count`, a column kept by byline.discovery.counts."""
+    return list(Community.objects.all())
 
 
 def tags_popular(*, limit: int = 30) -> list[Tag]:
-    """Tags of stories published in the last 90 days, most used first, cached."""
-    tags = cache.get("discovery:popular-tags")
-    if tags is None:
-        since = timezone.now() - POPULAR_TAGS_WINDOW
-        tags = list(
-            Tag.objects.filter(
-                stories__status=Story.Status.PUBLISHED, stories__published_at__gte=since
-            )
-            .annotate(story_count=Count("stories"))
-            .order_by("-story_count", "name")[:limit]
-        )
-        cache.set("discovery:popular-tags", tags, COUNTS_TTL)
-    return tags
+    """The tags with the most published stories (`Tag.story_count`, kept by
+    byline.discovery.counts): the first `limit` entries of tag_popular_idx, no aggregate."""
+    return list(Tag.objects.filter(story_count__gt=0).order_by("-story_count", "name")[:limit])

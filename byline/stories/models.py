@@ -16,9 +16,12 @@ MAX_TAGS = 5
 class Tag(models.Model):
     name = models.CharField(max_length=40, unique=True)
     slug = models.SlugField(max_length=50, unique=True)
+    # Stories with status "published" carrying this tag, kept by byline.discovery.counts.
+    story_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["-story_count", "name"], name="tag_popular_idx")]
 
     def __str__(self) -> str:
         return self.name

@@ -101,7 +101,11 @@ def test_community_tag_and_creator_pages(client, story):
     assert client.get("/@nobody").status_code == 404
 
 
-def test_explore_lists_communities_and_tags(client, story):
+def test_explore_lists_communities_and_tags(
+    client, alice, community, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the counts follow after commit
+        make_story(alice, community=community, tags=["Nature", "Water"])
     html = client.get("/explore/").content.decode()
     assert "Earth" in html and "Nature" in html and "1 story" in html
 

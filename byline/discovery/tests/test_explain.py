@@ -85,3 +85,16 @@ def test_the_full_text_match_uses_the_gin_index(stories):
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "search_document_vector_gin" in plan, plan
+
+
+def test_popular_tags_walk_their_index(alice, django_capture_on_commit_callbacks):
+    """Explore's popular tags are the first entries of tag_popular_idx (story_count DESC,
+    name): no aggregate, no sort, whatever the number of stories."""
+    from byline.discovery.selectors import tags_popular
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(5):
+            make_story(alice, tags=[f"Tag {n}", "Common"])
+    plan = captured_list_query(lambda: tags_popular(limit=3), sorted_by_index=True)
+    assert "tag_popular_idx" in plan, plan
+    assert "stories_story" not in plan, plan

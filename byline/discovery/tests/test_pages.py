@@ -138,12 +138,19 @@ class TestExplore:
         assert 'aria-current="page">Top</a>' in month
         assert client.get("/explore/", {"tab": "nonsense", "period": "x"}).status_code == 200
 
-    def test_communities_show_cached_counts_and_tags(self, client, alice, community):
-        make_story(alice, community=community, tags=["Rain"])
-        make_story(alice, community=community, tags=["Rain"])
-        make_story(alice, community=community, status="draft")
+    def test_communities_show_counts_and_tags(
+        self, client, alice, community, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            make_story(alice, community=community, tags=["Rain"])
+            make_story(alice, community=community, tags=["Rain", "Snow"])
+            make_story(alice, community=community, status="draft", tags=["Hail"])
         html = client.get("/explore/").content.decode()
-        assert "2 stories" in html and "Rain" in html
+        assert "2 stories" in html
+        tags = html.split('class="tag-list"')[1].split("</ul>")[0]
+        assert "Hail" not in tags  # only tags of published stories count
+        assert tags.index("Rain") < tags.index("Snow")  # most stories first
+        assert '<span class="tag__count">2</span>' in tags
 
     def test_empty_states(self, client):
         assert (
@@ -180,7 +187,10 @@ class TestExplore:
         client.get("/explore/")
         with CaptureQueriesContext(connection) as six:
             html = client.get("/explore/").content.decode()
-        assert len(six) == len(one) <= 8
+        # The popular tags are one walk of tag_popular_idx per request (they used to come from
+        # a cache that hid a GROUP BY over every story-tag row): one query more than a warm
+        # cache, one fewer than a cold one, at any number of stories.
+        assert len(six) == len(one) <= 9
         assert html.count('aria-pressed="true"') == 1
         assert html.count('aria-pressed="false"') == 5
         assert "/c/place-0/follow/" in html
