@@ -247,8 +247,13 @@ class Command(BaseCommand):
                 for i in range(n_readers)
             ]
             User.objects.bulk_create(users, batch_size=5000)
+            # An established account: the new-account comment throttle would otherwise answer
+            # most benchmark writes with an error instead of writing.
             reader = User(
-                username=READER_HANDLE, email="reader@bench.invalid", display_name="Bench Reader"
+                username=READER_HANDLE,
+                email="reader@bench.invalid",
+                display_name="Bench Reader",
+                date_joined=now - dt.timedelta(days=365),
             )
             reader.set_password("bench reader password")
             reader.save()
