@@ -29,6 +29,9 @@ class KeysetPage:
         return self.next_cursor is not None
 
 
+MAX_PK = 2**63 - 1
+
+
 def _encode(raw: str) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
@@ -39,9 +42,11 @@ def _decode(cursor: str | None) -> tuple[str, int] | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         value, pk = raw.split("|")
-        return value, int(pk)
+        pk = int(pk)
     except (ValueError, UnicodeDecodeError):
         return None
+    # A forged id outside the database's bigint range would fail in the query itself.
+    return (value, pk) if 0 <= pk <= MAX_PK else None
 
 
 def encode_cursor(moment: dt.datetime, pk: int) -> str:

@@ -8,11 +8,10 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from byline.accounts.models import User
-from byline.api.endpoints.common import HANDLE_PATTERN, MAX_ID, SLUG_PATTERN, CursorQuery
+from byline.api.endpoints.common import HANDLE_PATTERN, SLUG_PATTERN, CursorQuery
 from byline.api.errors import with_errors
 from byline.api.schemas import PageOut, SearchHitOut
 from byline.communities.models import Community
-from byline.core.pagination import decode_number_cursor
 from byline.search.backends import QUERY_MAX_LENGTH, SearchFilters, get_backend
 from byline.stories.models import Tag
 
@@ -51,9 +50,6 @@ def search(
             filters[key] = _filter_id(queryset)
             if filters[key] is None:
                 return empty
-    position = decode_number_cursor(cursor)
-    if position is None or not 0 <= position[1] <= MAX_ID:
-        cursor = None  # malformed or out of range: the first page, as everywhere else
     page = get_backend().search(
         q, filters=SearchFilters(**filters), cursor=cursor, size=settings.PAGE_SIZE
     )

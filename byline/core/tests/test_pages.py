@@ -129,3 +129,15 @@ def test_security_headers_are_sent(client, story):
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize("url", ["/", "/explore/?tab=trending", "/search/?q=story"])
+def test_a_forged_cursor_with_an_id_beyond_bigint_shows_the_first_page(client, alice, url):
+    from byline.core.pagination import _encode
+
+    make_story(alice, title="Only story")
+    for raw in [f"{timezone.now().isoformat()}|{2**70}", f"n1.5|{2**70}", "n1.5|-4"]:
+        separator = "&" if "?" in url else "?"
+        for key in ("after", "cursor"):
+            response = client.get(f"{url}{separator}{key}={_encode(raw)}")
+            assert response.status_code == 200, (url, raw)
