@@ -57,27 +57,30 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
     return redirect(target)
 
 
+def _follow_answer(request: HttpRequest, target, *, following: bool) -> HttpResponse:
+    """The follow button again for htmx, or back to where the reader was."""
+    if request.htmx:
+        context = {
+            "target": target,
+            "follow_url": request.path,
+            "following": following,
+            "can_follow": True,
+            "next_url": request.POST.get("next", ""),
+        }
+        return render(request, "social/_follow_button.html", context)
+    return _back(request, target.get_absolute_url())
+
+
 @login_required
 @require_POST
 def follow_person(request: HttpRequest, handle: str) -> HttpResponse:
-    creator = get_object_or_404(User, username__iexact=handle, is_active=True)
+    creator = _person(handle)
     if request.POST.get("follow") == "off":
         unfollow_creator(follower=request.user, creator=creator)
     else:
         follow_creator(follower=request.user, creator=creator)
-    if request.htmx:
-        return render(
-            request,
-            "social/_follow_button.html",
-            {
-                "target": creator,
-                "follow_url": request.path,
-                "following": is_following(viewer=request.user, creator=creator),
-                "can_follow": True,
-                "next_url": request.POST.get("next", ""),
-            },
-        )
-    return _back(request, creator.get_absolute_url())
+    following = is_following(viewer=request.user, creator=creator)
+    return _follow_answer(request, creator, following=following)
 
 
 @login_required
@@ -88,19 +91,8 @@ def follow_place(request: HttpRequest, slug: str) -> HttpResponse:
         unfollow_community(follower=request.user, community=community)
     else:
         follow_community(follower=request.user, community=community)
-    if request.htmx:
-        return render(
-            request,
-            "social/_follow_button.html",
-            {
-                "target": community,
-                "follow_url": request.path,
-                "following": is_following(viewer=request.user, community=community),
-                "can_follow": True,
-                "next_url": request.POST.get("next", ""),
-            },
-        )
-    return _back(request, community.get_absolute_url())
+    following = is_following(viewer=request.user, community=community)
+    return _follow_answer(request, community, following=following)
 
 
 def _person(handle: str) -> User:

@@ -206,3 +206,20 @@ def test_the_home_tabs_lead_to_the_following_timeline_and_back(client, bob):
     html = client.get("/following/").content.decode()
     assert 'href="/following/" aria-current="page"' in html
     assert 'href="/">For everyone</a>' in html
+
+
+def test_following_and_unfollowing_a_creator_with_htmx(client, alice, bob):
+    client.force_login(bob)
+    response = client.post("/@alice/follow/", {"follow": "on"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and ">Following<" in response.content.decode()
+    assert Follow.objects.filter(follower=bob, creator=alice).exists()
+    response = client.post("/@alice/follow/", {"follow": "off"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and ">Following<" not in response.content.decode()
+    assert not Follow.objects.filter(follower=bob).exists()
+
+
+@pytest.mark.parametrize("url", ["/@nobody_here/follow/", "/c/nowhere/follow/"])
+def test_following_something_that_does_not_exist_is_404_and_stores_nothing(client, bob, url):
+    client.force_login(bob)
+    assert client.post(url, {"follow": "on"}).status_code == 404
+    assert not Follow.objects.exists()
