@@ -21,7 +21,7 @@ def footer_pages() -> list[tuple[str, str]]:
 def site(request):
     """Site identity for every template: name, footer links, social links, the year."""
     return {
-        "site": {
+        "byline_site": {
             "name": settings.SITE_NAME,
             "tagline": settings.SITE_TAGLINE,
             "url": settings.SITE_URL,

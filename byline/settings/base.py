@@ -440,7 +440,6 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int(
     "BYLINE_TRUSTED_PROXY_COUNT", 1 if SECURE_PROXY_SSL_HEADER else 0, minimum=0, maximum=5
 )
 IMAGE_MAX_FRAMES = env_int("BYLINE_IMAGE_MAX_FRAMES", 300, minimum=1)
-MIDDLEWARE.append("byline.accounts.middleware.SiteContextMiddleware")
 # --- Writing (branch writing): spam brakes for new accounts and editor uploads.
 # Accounts younger than NEW_ACCOUNT_DAYS may start at most NEW_ACCOUNT_DRAFTS_PER_HOUR stories.
 NEW_ACCOUNT_DAYS = env_int("BYLINE_NEW_ACCOUNT_DAYS", 7, minimum=0)
