@@ -91,7 +91,10 @@ def comment_thread(
     if ids:
         root = Coalesce(F("parent__parent_id"), F("parent_id"))
         replies = (
-            Comment.objects.filter(Q(parent_id__in=ids) | Q(parent__parent_id__in=ids))
+            # story= keeps the OR across the parent join on the story's own comments (its index);
+            # without it the database walks every comment on the site.
+            Comment.objects.filter(story=story)
+            .filter(Q(parent_id__in=ids) | Q(parent__parent_id__in=ids))
             .annotate(
                 root_id=root,
                 position=Window(RowNumber(), partition_by=[root], order_by=["created_at", "pk"]),
