@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from byline.comments.models import Comment
 from byline.comments.services import comment_create
@@ -264,6 +265,8 @@ def test_the_other_lists_make_a_fixed_number_of_queries(
         ("/search?q=common", 6),  # the tag every story has
     ):
         # Token, list, prefetch (and the token's last-use update once): an N+1 would add 6.
-        with django_assert_max_num_queries(4):
+        # Search on PostgreSQL first reads the query's words (to pick its plan): one more.
+        bound = 5 if path.startswith("/search") and connection.vendor == "postgresql" else 4
+        with django_assert_max_num_queries(bound):
             response = api.get(path, token=tokens["alice"])
         assert len(response.json()["items"]) == count, path

@@ -44,16 +44,29 @@ def stories(alice, community):
 
 
 @pytest.mark.parametrize(
-    ("name", "fetch", "index"),
+    ("name", "fetch", "index", "ordered"),
     [
-        ("latest", lambda: stories_latest(cursor=None, size=12), "story_feed_idx"),
-        ("trending", lambda: stories_trending(cursor=None, size=12), "story_trending_idx"),
-        ("top all time", lambda: stories_top(period="all", cursor=None, size=12), "story_top_idx"),
-        ("top this week", lambda: stories_top(period="week", cursor=None, size=12), "story_"),
+        ("latest", lambda: stories_latest(cursor=None, size=12), "story_feed_idx", True),
+        ("trending", lambda: stories_trending(cursor=None, size=12), "story_trending_idx", True),
+        (
+            "top all time",
+            lambda: stories_top(period="all", cursor=None, size=12),
+            "story_top_idx",
+            False,
+        ),
+        (
+            "top this week",
+            lambda: stories_top(period="week", cursor=None, size=12),
+            "story_",
+            False,
+        ),
     ],
 )
-def test_home_and_explore_lists_use_an_index(stories, name, fetch, index):
-    plan = captured_list_query(fetch)
+def test_home_and_explore_lists_use_an_index(stories, name, fetch, index, ordered):
+    # `ordered`: the index delivers the list's order too. Checked with sorting made
+    # cost-prohibitive, as with a few rows (and statistics an earlier test's ANALYZE left) the
+    # planner may rather filter on another index and sort three rows.
+    plan = captured_list_query(fetch, sorted_by_index=ordered)
     assert "Index" in plan and index in plan, plan
     assert "Seq Scan on stories_story" not in plan, plan
 

@@ -289,3 +289,47 @@ def test_a_bare_at_sign_does_not_list_every_creator(client, alice, bob):
     make_story(alice, title="At sign")
     html = client.get("/search/", {"q": "@"}).content.decode()
     assert "Communities and creators" not in html
+
+
+def test_within_a_tier_the_newest_story_comes_first(alice):
+    """The rank is where the query matches; stories matching in the same place come newest
+    first, which is what keeps a page's cost independent of the number of matches."""
+    old = make_story(alice, title="Kestrel notes", body="kestrel " * 30)
+    new = make_story(alice, title="A kestrel", body="one")
+    make_story(alice, title="Field", body="A kestrel hovered.")
+    assert titles("kestrel") == [new.title, old.title, "Field"]
+
+
+def test_words_spread_over_columns_still_match_once(alice):
+    make_story(alice, title="Otter", subtitle="x", body="A holt by the weir.")
+    make_story(alice, title="Otter holt", subtitle="x", body="nothing")
+    make_story(alice, title="Otter", subtitle="x", body="no home here", tags=["Holt"])
+    assert titles("otter holt") == ["Otter holt", "Otter", "Otter"]
+    # Excluded anywhere, not only where the rest matched: both title matches, newest first.
+    assert titles("otter -weir") == ["Otter", "Otter holt"]
+
+
+@pytest.mark.parametrize("dense", [True, False])
+def test_both_postgres_plans_give_the_same_page(alice, monkeypatch, dense):
+    """PostgreSQL walks the newest documents for a common word and uses the GIN index for a
+    rare one (decided from pg_stats); the answer must not depend on which."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the choice of plan is PostgreSQL's")
+    from byline.search import backends
+
+    monkeypatch.setattr(backends, "DENSE_SHARE", -1.0 if dense else 2.0)
+    make_story(alice, title="Body", subtitle="x", body="A word about puffins here.")
+    make_story(alice, title="Tags", subtitle="x", tags=["Puffins"], body="nothing")
+    make_story(alice, title="Puffins", subtitle="x", body="nothing")
+    make_story(alice, title="Subtitle", subtitle="On puffins", body="nothing")
+    make_story(alice, title="Puffins again", subtitle="x", body="puffins")
+    backend, seen, cursor = get_backend(), [], None
+    while True:
+        page = backend.search("puffins", cursor=cursor, size=2)
+        seen += [hit.story.title for hit in page.hits]
+        if not page.has_next:
+            break
+        cursor = page.next_cursor
+    assert seen == ["Puffins again", "Puffins", "Subtitle", "Tags", "Body"]
