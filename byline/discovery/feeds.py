@@ -131,7 +131,7 @@ class TagFeed(StoryFeed):
     subtitle = description
 
     def stories(self, obj: Tag):
-        return Story.objects.published().filter(tags=obj)
+        return Story.objects.published().tagged(obj)
 
 
 class CreatorFeed(StoryFeed):

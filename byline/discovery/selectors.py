@@ -24,7 +24,7 @@ def stories_latest(*, cursor: str | None, size: int, community=None, tag=None) -
     if community is not None:
         stories = stories.filter(community=community)
     if tag is not None:
-        stories = stories.filter(tags=tag)
+        stories = stories.tagged(tag)
     return keyset_page(stories, cursor=cursor, size=size)
 
 
@@ -55,14 +55,18 @@ def stories_top(*, period: str, cursor: str | None, size: int) -> KeysetPage:
 
 
 def stories_featured(*, limit: int = FEATURED_LIMIT) -> list[Story]:
-    picks = (
-        StaffPick.objects.filter(
-            story__status=Story.Status.PUBLISHED, story__published_at__lte=timezone.now()
-        )
-        .select_related("story__author", "story__community")
-        .prefetch_related("story__tags")[:limit]
+    """The newest staff picks whose story is visible. The picks are read first (a few rows,
+    staffpick_recent_idx): joined in one query, SQLite would start from every published story
+    and look each up among the picks (0.1 s at a million stories)."""
+    story_ids = list(
+        StaffPick.objects.order_by("-created_at", "-id").values_list("story_id", flat=True)[
+            : limit * 10
+        ]
     )
-    return [pick.story for pick in picks]
+    if not story_ids:
+        return []
+    stories = Story.objects.published().for_cards().in_bulk(story_ids)
+    return [stories[pk] for pk in story_ids if pk in stories][:limit]
 
 
 def communities_with_counts() -> list[Community]:

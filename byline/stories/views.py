@@ -104,7 +104,7 @@ def story_detail(request: HttpRequest, handle: str, slug: str) -> HttpResponse:
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     page = keyset_page(
-        Story.objects.published().filter(tags=tag).for_cards(),
+        Story.objects.published().tagged(tag).for_cards(),
         cursor=request.GET.get("after"),
         size=settings.PAGE_SIZE,
     )

@@ -16,7 +16,7 @@ from byline.comments.services import story_set_comments_enabled
 from byline.communities.models import Community
 from byline.core.pagination import keyset_page
 from byline.stories import policies
-from byline.stories.models import Story
+from byline.stories.models import Story, Tag
 from byline.stories.services import (
     story_approve,
     story_change_slug,
@@ -72,7 +72,8 @@ def story_list(
     if community:
         stories = stories.filter(community__slug=community)
     if tag:
-        stories = stories.filter(tags__slug=tag)
+        found = Tag.objects.filter(slug=tag).first()
+        stories = stories.tagged(found) if found else stories.none()
     if author:
         stories = stories.filter(author__username__iexact=author, author__is_active=True)
     page = keyset_page(stories, cursor=cursor, size=settings.PAGE_SIZE)

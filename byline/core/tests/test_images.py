@@ -312,7 +312,7 @@ def test_staff_picks_share_the_one_renditions_query_of_the_home_page(
     for story in stories[:2]:
         staff_pick_add(story=story, by=carol)
     client.get("/")  # warm the footer cache
-    with django_assert_max_num_queries(6):  # the featured row adds its picks and their tags
+    with django_assert_max_num_queries(7):  # the featured row adds its picks, stories, tags
         html = client.get("/").content.decode()
     assert html.count('<source type="image/webp"') == 6
 
