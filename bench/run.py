@@ -19,7 +19,7 @@ BENCH_DATABASE_URL for postgres: URL with {size} in the name postgres://postgres
 BENCH_REDIS_URL    for postgres                              redis://127.0.0.1:6379/6
 BENCH_PORT / BENCH_NGINX_PORT                                8106 / 18106
 BENCH_DATA         folder for data                           bench/data
-BENCH_PATH_HOME, _EXPLORE, _SEARCH, _FEED                    /, /explore/, /search/?q=river, /feed/
+BENCH_PATH_HOME, _EXPLORE, _SEARCH, _FEED                    /, /explore/, /search/?q=river, /feeds/latest.rss
 BENCH_COMMENT_URL / BENCH_INSIGHT_URL  write targets         /__bench__/comment, /__bench__/insight
 BENCH_LIGHTHOUSE   1 to run Lighthouse (npx, Debian Chromium) 0
 """
@@ -400,7 +400,7 @@ def bench_size(size: int) -> dict:
             ("community", base + info["community"], None),
             ("tag", base + info["tag"], None),
             ("search", base + env("BENCH_PATH_SEARCH", "/search/?q=river"), None),
-            ("feed", base + env("BENCH_PATH_FEED", "/feed/"), None),
+            ("feed", base + env("BENCH_PATH_FEED", "/feeds/latest.rss"), None),
         ]
         for name, url, headers in targets:
             result = read_target(name, url, headers)
