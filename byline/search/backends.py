@@ -6,12 +6,12 @@
     page = backend.search(query, filters=SearchFilters(...), cursor=None, size=12)
 
 SQLite: an FTS5 table (external content over search_searchdocument, porter stemming) and its
-column filters. PostgreSQL: a generated weighted tsvector column with a GIN index,
-`websearch_to_tsquery` and weight-restricted copies of it. Both rank by where the query matches
-(title > subtitle > tags > body), newest first within each, in time independent of the number
-of matches (see SearchBackend.search); both return highlighted, HTML-escaped snippets, and both
-accept any input without an error: the SQLite query is rebuilt from the words of the input
-(each one quoted), and websearch_to_tsquery never raises.
+column filters. PostgreSQL: a generated weighted tsvector column with a GIN index, GIN
+expression indexes on the title, subtitle and tags, and `websearch_to_tsquery`. Both rank by
+where the query matches (title > subtitle > tags > body), newest first within each, in time
+independent of the number of matches (see SearchBackend.search); both return highlighted,
+HTML-escaped snippets, and both accept any input without an error: the SQLite query is rebuilt
+from the words of the input (each one quoted), and websearch_to_tsquery never raises.
 The API branch exposes search through `get_backend().search`.
 """
 
@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -32,6 +33,7 @@ from byline.search.models import SearchDocument
 from byline.stories.models import Story, Tag
 
 QUERY_MAX_LENGTH = 200
+PEOPLE_CANDIDATES = 50
 # Markers that cannot come from the query or survive clean_query: the snippet functions wrap
 # matches in them, and `highlight_html` turns them into <mark> after escaping everything else.
 START, STOP = "\x02", "\x03"
@@ -185,6 +187,37 @@ class SearchBackend:
             )
         return SearchPage(hits=[hit for hit in hits if hit.story], next_cursor=next_cursor)
 
+    # --- People ---------------------------------------------------------------------------------
+    def people(self, query: str, *, limit: int) -> list:
+        """Active accounts whose handle or display name contains `query` (three characters at
+        least: the trigram indexes need them), an exact handle first, then handles starting
+        with it, then by handle. Ranked among the first PEOPLE_CANDIDATES matches, so the cost
+        does not grow with the number of accounts."""
+        from byline.accounts.models import User
+
+        text = clean_query(query).lstrip("@").strip()
+        if len(text) < 3:
+            return []
+        ids = self._people_ids(text, PEOPLE_CANDIDATES)
+        users = User.objects.in_bulk(ids)
+        wanted = text.lower()
+
+        def rank(user) -> tuple:
+            handle = user.username.lower()
+            return (handle != wanted, not handle.startswith(wanted), handle)
+
+        return sorted((users[pk] for pk in ids if pk in users), key=rank)[:limit]
+
+    def _people_ids(self, text: str, limit: int) -> list[int]:
+        from byline.accounts.models import User
+
+        matches = Q(username__icontains=text) | Q(display_name__icontains=text)
+        return list(
+            User.objects.filter(matches, is_active=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+
     def _filters_sql(self, filters: SearchFilters) -> tuple[str, list]:
         adapt = connection.ops.adapt_datetimefield_value
         clauses = ["s.status = %s", "s.published_at <= %s"]
@@ -303,6 +336,17 @@ class SQLiteBackend(SearchBackend):
         """  # noqa: S608
         return sql, [expression, *params, limit]
 
+    def _people_ids(self, text, limit):
+        # The trigram FTS5 table (search migration 0002) answers the substring match.
+        phrase = '"' + text.replace('"', '""') + '"'
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """SELECT u.id FROM search_people p JOIN accounts_user u ON u.id = p.rowid
+                   WHERE search_people MATCH %s AND u.is_active ORDER BY p.rowid LIMIT %s""",
+                [phrase, limit],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
     def _with_highlights(self, sql, params, match):
         # CROSS JOIN keeps the page as the outer loop: FTS5 then looks up one row per hit
         # (MATCH plus rowid =) instead of walking every match of the query.
@@ -358,19 +402,29 @@ SQLITE_TRIGGERS = [
 ]
 
 
-# A query whose rarest word is in more than this share of the documents walks the newest stories
-# (it finds a page of matches within a few rows); below it, the GIN index fetches all matches.
-DENSE_SHARE = 0.02
+# Two ways to a page of the newest matches: walk the newest documents, testing each (about
+# page / share rows), or fetch every match from a GIN index and sort (share x documents rows).
+# Walk when share^2 x documents >= WALK_FROM (the walk then reads far fewer rows).
+WALK_FROM = 50
 _STATS_SECONDS = 600
-_stats: dict = {"at": None, "shares": {}}
-# The planner's own statistics: the share of documents holding each common lexeme
-# (pg_stats.most_common_elems, refreshed by ANALYZE and autovacuum), read along with a query's
-# tsquery at most every ten minutes per process.
-_STATS_SQL = """
-    (SELECT most_common_elems::text::text[] FROM pg_stats
-     WHERE tablename = 'search_searchdocument' AND attname = 'vector'),
-    (SELECT most_common_elem_freqs FROM pg_stats
-     WHERE tablename = 'search_searchdocument' AND attname = 'vector')"""
+_stats: dict = {"at": None, "shares": {}, "documents": 0.0}
+# The planner's own statistics, per indexed column: the share of documents holding each common
+# lexeme (pg_stats.most_common_elems of the vector and of the three expression indexes), and
+# the number of documents; read along with a query's tsquery at most every ten minutes.
+_STATS_COLUMNS = {
+    0: ("search_searchdocument", "vector"),
+    3: ("search_title_gin", "to_tsvector"),
+    2: ("search_subtitle_gin", "to_tsvector"),
+    1: ("search_tags_gin", "to_tsvector"),
+}
+_STATS_SQL = ", ".join(
+    [
+        f"(SELECT {field} FROM pg_stats WHERE tablename = '{table}' AND attname = '{column}')"  # noqa: S608 (constants)
+        for table, column in _STATS_COLUMNS.values()
+        for field in ("most_common_elems::text::text[]", "most_common_elem_freqs")
+    ]
+    + ["(SELECT reltuples FROM pg_class WHERE relname = 'search_searchdocument')"]
+)
 
 
 def _stats_stale() -> bool:
@@ -379,18 +433,23 @@ def _stats_stale() -> bool:
     return _stats["at"] is None or time.monotonic() - _stats["at"] > _STATS_SECONDS
 
 
-def _remember_stats(words: list[str] | None, freqs: list[float] | None) -> None:
+def _remember_stats(*values) -> None:
     import time
 
-    shares = dict(zip(words or [], freqs or [], strict=False))
-    _stats.update(at=time.monotonic(), shares=shares)
+    *arrays, documents = values
+    shares = {}
+    for n, key in enumerate(_STATS_COLUMNS):
+        words, freqs = arrays[2 * n] or [], arrays[2 * n + 1] or []
+        shares[key] = dict(zip(words, freqs, strict=False))
+    _stats.update(at=time.monotonic(), shares=shares, documents=max(float(documents or 0), 0.0))
 
 
-def _lexeme_share(tsquery: str) -> float:
-    """Roughly the share of documents matching `tsquery` (text form): its rarest positive word
-    (its commonest with an OR), times the share each excluded word leaves. Words outside the
-    statistics count as rare."""
-    shares = _stats["shares"]
+def _dense(tsquery: str, column: int) -> bool:
+    """Whether walking the newest documents finds a page of `tsquery` matches in `column` (0:
+    whole documents, 3/2/1: title/subtitle/tags) sooner than a GIN index would list them all.
+    The share is that of the rarest positive word (the commonest with an OR), times what each
+    excluded word leaves; a word outside the statistics counts as rare."""
+    shares = _stats["shares"].get(column, {})
     found, excluded = [], 1.0
     for negated, word in re.findall(r"(!?)'((?:[^']|'')*)'", tsquery):
         share = shares.get(word.replace("''", "'"), 0.0)
@@ -399,8 +458,9 @@ def _lexeme_share(tsquery: str) -> float:
         else:
             found.append(share)
     if not found:
-        return 0.0
-    return (max(found) if "|" in tsquery else min(found)) * excluded
+        return False
+    share = (max(found) if "|" in tsquery else min(found)) * excluded
+    return share * share * _stats["documents"] >= WALK_FROM
 
 
 class PostgresBackend(SearchBackend):
@@ -416,56 +476,69 @@ class PostgresBackend(SearchBackend):
         # websearch_to_tsquery accepts any text; an empty result simply matches nothing.
         return query if _WORD.search(query) else ""
 
-    _LEXEME = re.compile(r"('(?:[^']|'')*')")
+    # Where a query matches, column by column: each expression has its own GIN index and
+    # statistics (search migration 0003), so the planner finds an empty or rare tier through
+    # the index instead of walking every document to learn that nothing is there.
+    COLUMNS = {
+        3: "to_tsvector('english'::regconfig, d.title)",
+        2: "to_tsvector('english'::regconfig, d.subtitle)",
+        1: "to_tsvector('english'::regconfig, d.tags)",
+    }
 
-    def _queries(self, match: str) -> tuple[str, list[str]]:
-        """The tsquery of `match` and its copies restricted to weights A (title), B (subtitle)
-        and C (tags), as text: `'river' & 'bread'` -> `'river':A & 'bread':A`. Passed to the
-        tier queries as literals, so the planner sees the words (a common word: walk the
-        newest stories; a rare one: the GIN index)."""
-        stale = _stats_stale()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT websearch_to_tsquery('english', %s)::text"
-                + (f", {_STATS_SQL}" if stale else ""),
-                [match],
-            )
-            whole, *stats = cursor.fetchone()
-        if stale:
-            _remember_stats(*stats)
-        return whole, [self._LEXEME.sub(rf"\1:{weight}", whole) for weight in "ABC"]
+    def _query(self, match: str) -> str:
+        """The tsquery of `match` as text, passed to the tier queries as a literal so the
+        planner sees its words. The statistics that decide between the two plans of
+        _ranked_sql come back with it when they are due."""
+        if getattr(self, "_query_for", None) != match:
+            stale = _stats_stale()
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT websearch_to_tsquery('english', %s)::text"
+                    + (f", {_STATS_SQL}" if stale else ""),
+                    [match],
+                )
+                whole, *stats = cursor.fetchone()
+            if stale:
+                _remember_stats(*stats)
+            self._query_for, self._query_text = match, whole
+        return self._query_text
+
+    def _tier_condition(self, tier: int) -> tuple[str, int]:
+        """SQL (with the number of tsquery parameters it takes): the best match is `tier`."""
+        parts = []
+        if tier:
+            parts.append(f"{self.COLUMNS[tier]} @@ %s::tsquery")
+        parts += [f"NOT {self.COLUMNS[better]} @@ %s::tsquery" for better in range(3, tier, -1)]
+        return " AND ".join(parts) or "TRUE", len(parts)
 
     def _tier_sql(self, tier, match, where, params, limit):
-        whole, weighted = self._cached_queries(match)
+        whole = self._query(match)
         story, document = Story._meta.db_table, SearchDocument._meta.db_table
-        # Only the whole query is left for the planner to estimate: it picks the GIN index for
-        # a rare word and a backward walk of the newest documents for a common one. The weight
-        # tests are hidden in a sub-select, as the planner misjudges them (no statistics for
-        # weights) and would then scan the whole table.
-        conditions, values = ["d.vector @@ %s::tsquery"], [whole]
-        if tier:
-            conditions.append("(SELECT d.vector @@ %s::tsquery)")
-            values.append(weighted[3 - tier])
-        for better in weighted[: 3 - tier]:
-            conditions.append("NOT (SELECT d.vector @@ %s::tsquery)")
-            values.append(better)
+        condition, count = self._tier_condition(tier)
+        # A tier whose column rarely holds the words is listed from its GIN index: `+ 0` keeps
+        # the planner from walking the newest documents, which with LIMIT it would (it assumes
+        # a word it has no statistics on is in 0.3 % of them; it may be in none).
+        order = "d.story_id" if tier == 0 or _dense(whole, tier) else "d.story_id + 0"
         sql = f"""
             SELECT d.story_id AS id, {int(tier)} AS score
             FROM {document} d JOIN {story} s ON s.id = d.story_id
-            WHERE {" AND ".join(conditions)} AND {where}
-            ORDER BY d.story_id DESC LIMIT %s
+            WHERE d.vector @@ %s::tsquery AND {condition} AND {where}
+            ORDER BY {order} DESC LIMIT %s
         """  # noqa: S608
-        return sql, [*values, *params, limit]
+        return sql, [whole, *[whole] * count, *params, limit]
 
     def _ranked_sql(self, match, where, params, position, limit):
-        whole, weighted = self._cached_queries(match)
-        if _lexeme_share(whole) >= DENSE_SHARE:
+        whole = self._query(match)
+        if _dense(whole, 0):
             return super()._ranked_sql(match, where, params, position, limit)
-        # A rare query: the GIN index finds every match (few), the tiers are computed on those.
+        # A rare query: the GIN index finds every match (few); the tiers are computed on those.
+        # (With LIMIT, the planner would rather walk the newest documents, expecting the
+        # default share of matches for a word it has no statistics on; there may be none.)
         story, document = Story._meta.db_table, SearchDocument._meta.db_table
         tier = (
-            "CASE WHEN d.vector @@ %s::tsquery THEN 3 WHEN d.vector @@ %s::tsquery THEN 2 "
-            "WHEN d.vector @@ %s::tsquery THEN 1 ELSE 0 END"
+            f"CASE WHEN {self.COLUMNS[3]} @@ %s::tsquery THEN 3 "
+            f"WHEN {self.COLUMNS[2]} @@ %s::tsquery THEN 2 "
+            f"WHEN {self.COLUMNS[1]} @@ %s::tsquery THEN 1 ELSE 0 END"
         )
         keyset, keyset_params = "", []
         if position is not None:
@@ -479,12 +552,7 @@ class PostgresBackend(SearchBackend):
             ) hit{keyset}
             ORDER BY hit.score DESC, hit.id DESC LIMIT %s
         """  # noqa: S608
-        return sql, [*weighted, whole, *params, *keyset_params, limit]
-
-    def _cached_queries(self, match: str) -> tuple[str, list[str]]:
-        if getattr(self, "_queries_for", None) != match:
-            self._queries_for, self._queries_cache = match, self._queries(match)
-        return self._queries_cache
+        return sql, [whole, whole, whole, whole, *params, *keyset_params, limit]
 
     def _with_highlights(self, sql, params, match):
         # Headlines (the expensive part) for the page's rows only.
@@ -504,8 +572,10 @@ class PostgresBackend(SearchBackend):
     def rebuild(self) -> int:
         document = SearchDocument._meta.db_table
         with transaction.atomic(), connection.cursor() as cursor:
-            # Build the GIN index once over all rows instead of row by row.
+            # Build the GIN indexes once over all rows instead of row by row.
             cursor.execute("DROP INDEX IF EXISTS search_document_vector_gin")
+            for column in ("title", "subtitle", "tags"):
+                cursor.execute(f"DROP INDEX IF EXISTS search_{column}_gin")
             # TRUNCATE refuses to run while deferred foreign-key checks are pending.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {document}")
@@ -515,6 +585,11 @@ class PostgresBackend(SearchBackend):
             cursor.execute(
                 f"CREATE INDEX search_document_vector_gin ON {document} USING gin (vector)"
             )
+            for column in ("title", "subtitle", "tags"):  # as search migration 0003
+                cursor.execute(
+                    f"CREATE INDEX search_{column}_gin ON {document} "
+                    f"USING gin (to_tsvector('english'::regconfig, {column}))"
+                )
             # Fresh statistics for both sides of the join: with stale ones (typical right after
             # a bulk load) the planner walks every published story instead of the GIN index.
             cursor.execute(f"ANALYZE {document}")

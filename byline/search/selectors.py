@@ -62,15 +62,8 @@ def search_everything(
         query, filters=SearchFilters(**filters), cursor=cursor, size=size
     )
     if cursor is None:
-        # People and places only on the first page; prefix matches use the unique indexes.
-        handle = query.lstrip("@")
-        by_name = Q(display_name__icontains=query)
-        results.creators = list(
-            User.objects.filter(
-                (Q(username__istartswith=handle) | by_name) if handle else by_name,
-                is_active=True,
-            ).order_by("username")[:PEOPLE_LIMIT]
-        )
+        # People and places only on the first page; creators through the trigram indexes.
+        results.creators = get_backend().people(query, limit=PEOPLE_LIMIT)
         results.communities = list(
             Community.objects.filter(Q(name__icontains=query) | Q(slug__istartswith=query))[
                 :PEOPLE_LIMIT

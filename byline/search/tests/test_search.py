@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from byline.conftest import make_story
+from byline.conftest import make_story, make_user
 from byline.search.backends import SearchFilters, get_backend
 from byline.search.models import SearchDocument
 from byline.stories.models import Story
@@ -309,17 +309,22 @@ def test_words_spread_over_columns_still_match_once(alice):
     assert titles("otter -weir") == ["Otter", "Otter holt"]
 
 
-@pytest.mark.parametrize("dense", [True, False])
-def test_both_postgres_plans_give_the_same_page(alice, monkeypatch, dense):
-    """PostgreSQL walks the newest documents for a common word and uses the GIN index for a
-    rare one (decided from pg_stats); the answer must not depend on which."""
+@pytest.mark.parametrize("plan", ["walk", "gin", "walk the documents, gin the columns"])
+def test_both_postgres_plans_give_the_same_page(alice, monkeypatch, plan):
+    """PostgreSQL walks the newest documents for a common word and lists a rare one from a GIN
+    index (decided from pg_stats, per column); the answer must not depend on which."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
         pytest.skip("the choice of plan is PostgreSQL's")
     from byline.search import backends
 
-    monkeypatch.setattr(backends, "DENSE_SHARE", -1.0 if dense else 2.0)
+    choices = {
+        "walk": lambda query, column: True,
+        "gin": lambda query, column: False,
+        "walk the documents, gin the columns": lambda query, column: column == 0,
+    }
+    monkeypatch.setattr(backends, "_dense", choices[plan])
     make_story(alice, title="Body", subtitle="x", body="A word about puffins here.")
     make_story(alice, title="Tags", subtitle="x", tags=["Puffins"], body="nothing")
     make_story(alice, title="Puffins", subtitle="x", body="nothing")
@@ -333,3 +338,58 @@ def test_both_postgres_plans_give_the_same_page(alice, monkeypatch, dense):
             break
         cursor = page.next_cursor
     assert seen == ["Puffins again", "Puffins", "Subtitle", "Tags", "Body"]
+
+
+# --- Creators ---------------------------------------------------------------------------------
+
+
+def people(query):
+    return [user.username for user in get_backend().people(query, limit=6)]
+
+
+def test_creators_are_found_by_any_part_of_their_name_or_handle(alice, bob):
+    assert people("archer") == ["alice"]  # Alice Archer, by her surname
+    assert people("lic") == ["alice"]
+    assert people("@ali") == ["alice"]
+    assert people("zzz") == []
+
+
+def test_an_exact_handle_comes_first_then_handles_that_start_with_it():
+    for handle, name in [("annex", "Zed"), ("joanne", "Jo"), ("ann", "Ann"), ("bo", "Dr Ann")]:
+        make_user(handle, display_name=name)
+    assert people("ann") == ["ann", "annex", "bo", "joanne"]
+
+
+def test_renamed_suspended_and_closed_accounts(alice, mallory):
+    alice.display_name = "Alice Fletcher"
+    alice.save()
+    assert people("fletcher") == ["alice"] and people("archer") == []
+    alice.is_active = False
+    alice.save()
+    assert people("fletcher") == []
+
+
+def test_short_queries_list_no_creators(alice):
+    assert people("al") == [] and people("@") == []
+
+
+def test_creator_search_reads_the_trigram_index(alice):
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        people("archer")
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Scans of the table or its primary key made cost-prohibitive: what is left must be
+            # the trigram indexes, if they can answer the query at all.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            cursor.execute("EXPLAIN " + queries.captured_queries[0]["sql"])
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + queries.captured_queries[0]["sql"])
+        plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+    if connection.vendor == "postgresql":
+        assert "user_name_trgm" in plan and "user_handle_trgm" in plan, plan
+    else:
+        assert "VIRTUAL TABLE" in plan and "SCAN u" not in plan, plan
