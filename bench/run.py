@@ -19,7 +19,8 @@ BENCH_DATABASE_URL for postgres: URL with {size} in the name postgres://postgres
 BENCH_REDIS_URL    for postgres                              redis://127.0.0.1:6379/6
 BENCH_PORT / BENCH_NGINX_PORT                                8106 / 18106
 BENCH_DATA         folder for data                           bench/data
-BENCH_PATH_HOME, _EXPLORE, _SEARCH, _FEED                    /, /explore/, /search/?q=river, /feeds/latest.rss
+BENCH_PATH_HOME, _EXPLORE, _SEARCH, _FEED  read targets      /, /explore/, /search/?q=river,
+                                                             /feeds/latest.rss
 BENCH_COMMENT_URL / BENCH_INSIGHT_URL  write targets         /__bench__/comment, /__bench__/insight
 BENCH_LIGHTHOUSE   1 to run Lighthouse (npx, Debian Chromium) 0
 """
