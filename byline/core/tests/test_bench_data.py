@@ -51,3 +51,20 @@ def test_a_bench_session_signs_the_reader_in(client):
     assert client.get(info["community"]).status_code == 200
     response = client.get(info["story"])
     assert "Bench Reader" in response.content.decode()
+
+
+def test_the_generated_readers_are_established_so_their_comments_are_not_throttled(settings):
+    """The benchmark's 32 writers are random generated readers: if they were new accounts, the
+    new-account throttle would answer most comment writes with an error (566 in one run)."""
+    from byline.accounts.models import User
+    from byline.comments.services import comment_create
+
+    call_command("bench-data", stories=20, comments=20)
+    reader = User.objects.filter(username__startswith="bench_reader_").first()
+    story = Story.objects.published().exclude(author__username="bench_showcase").first()
+    for n in range(settings.COMMENT_NEW_ACCOUNT_LIMIT + 2):
+        comment_create(story=story, author=reader, body=f"Comment {n}")
+    # Data generated before the accounts were backdated is made established on reuse.
+    User.objects.update(date_joined=reader.date_joined.replace(year=2099))
+    call_command("bench-data", stories=20, comments=20)
+    assert not User.objects.filter(date_joined__year=2099).exists()

@@ -41,6 +41,7 @@ PREFIX = "bench_"
 SHOWCASE_HANDLE = "bench_showcase"
 SHOWCASE_SLUG = "the-benchmark-story"
 READER_HANDLE = "bench_reader"
+ESTABLISHED = dt.timedelta(days=365)
 DEMO_STORIES = Path(__file__).resolve().parents[3] / "demo" / "stories"
 WORDS = (  # noqa: SIM905 - a sentence reads better than a list of 36 strings
     "river light morning stone garden letter winter harbour bread window kitchen road "
@@ -174,6 +175,10 @@ class Command(BaseCommand):
             )
         have = Story.objects.count()
         if have >= stories:
+            # Data from before the accounts were backdated: make them established (see below).
+            User.objects.filter(date_joined__gt=timezone.now() - ESTABLISHED).update(
+                date_joined=timezone.now() - ESTABLISHED
+            )
             self.stdout.write(f"{have} stories already there; nothing added.")
             return
         started = time.monotonic()
@@ -225,6 +230,9 @@ class Command(BaseCommand):
         n_authors = max(20, min(stories // 20, 50_000))
         n_readers = max(100, min(stories // 10, 100_000))
         now = timezone.now()
+        # Established accounts: the benchmark's writers are random readers, and the new-account
+        # comment throttle would answer most of their writes with an error instead of writing.
+        joined = now - ESTABLISHED
         if not User.objects.filter(username=READER_HANDLE).exists():
             users = [
                 User(
@@ -232,7 +240,7 @@ class Command(BaseCommand):
                     email=f"author{i}@bench.invalid",
                     display_name=f"{rng.choice(WORDS).title()} {rng.choice(WORDS).title()}",
                     bio=sentence(rng, 18),
-                    date_joined=now,
+                    date_joined=joined,
                     password="!",
                 )
                 for i in range(n_authors)
@@ -241,19 +249,17 @@ class Command(BaseCommand):
                     username=f"{PREFIX}reader_{i}",
                     email=f"reader{i}@bench.invalid",
                     display_name=f"Reader {i}",
-                    date_joined=now,
+                    date_joined=joined,
                     password="!",
                 )
                 for i in range(n_readers)
             ]
             User.objects.bulk_create(users, batch_size=5000)
-            # An established account: the new-account comment throttle would otherwise answer
-            # most benchmark writes with an error instead of writing.
             reader = User(
                 username=READER_HANDLE,
                 email="reader@bench.invalid",
                 display_name="Bench Reader",
-                date_joined=now - dt.timedelta(days=365),
+                date_joined=joined,
             )
             reader.set_password("bench reader password")
             reader.save()
