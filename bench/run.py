@@ -349,6 +349,9 @@ def lighthouse(url: str) -> str:
         )  # fmt: skip
         score = json.loads(out.read_text())["categories"]["performance"]["score"]
         return f"{round(score * 100)} (mobile preset)"
+    except subprocess.CalledProcessError as error:
+        said = (error.stderr or error.stdout or "").strip().splitlines()
+        return f"could not run: lighthouse exited {error.returncode}: {' / '.join(said[-3:])[:300]}"
     except Exception as error:
         return f"could not run: {type(error).__name__}: {str(error)[:200]}"
 

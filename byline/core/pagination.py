@@ -95,19 +95,34 @@ def _is_temporal(queryset: QuerySet, field: str) -> bool:
 
 
 def keyset_page(
-    queryset: QuerySet, *, cursor: str | None, size: int, field: str = "published_at"
+    queryset: QuerySet,
+    *,
+    cursor: str | None,
+    size: int,
+    field: str = "published_at",
+    ids_first: bool = False,
 ) -> KeysetPage:
     """Rows ordered newest (highest) first by (`field`, id), starting after `cursor`.
 
     `field` may be a datetime or a numeric model field, or a numeric annotation. A malformed
     cursor (or one made for another field type) gives the first page, never an error.
+
+    `ids_first`: find the page's ids, then read those rows (a "deferred join"). For a list that
+    tests many index entries to keep a few (a common tag walking the newest stories), the test
+    then reads the indexes alone; PostgreSQL would otherwise read every walked story's row.
     """
     temporal = _is_temporal(queryset, field)
     position = decode_cursor(cursor) if temporal else decode_number_cursor(cursor)
     if position is not None:
         value, pk = position
         queryset = queryset.filter(Q(**{f"{field}__lt": value}) | Q(**{field: value, "pk__lt": pk}))
-    rows = list(queryset.order_by(f"-{field}", "-pk")[: size + 1])
+    ordered = queryset.order_by(f"-{field}", "-pk")
+    if ids_first:
+        ids = list(ordered.values_list("pk", flat=True)[: size + 1])
+        found = ordered.in_bulk(ids)
+        rows = [found[pk] for pk in ids if pk in found]
+    else:
+        rows = list(ordered[: size + 1])
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]

@@ -25,7 +25,7 @@ def stories_latest(*, cursor: str | None, size: int, community=None, tag=None) -
         stories = stories.filter(community=community)
     if tag is not None:
         stories = stories.tagged(tag)
-    return keyset_page(stories, cursor=cursor, size=size)
+    return keyset_page(stories, cursor=cursor, size=size, ids_first=tag is not None)
 
 
 def stories_trending(*, cursor: str | None, size: int) -> KeysetPage:

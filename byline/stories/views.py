@@ -107,6 +107,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Story.objects.published().tagged(tag).for_cards(),
         cursor=request.GET.get("after"),
         size=settings.PAGE_SIZE,
+        ids_first=True,
     )
     return render(request, "stories/tag_detail.html", {"tag": tag, "page": page})
 

@@ -76,7 +76,7 @@ def story_list(
         stories = stories.tagged(found) if found else stories.none()
     if author:
         stories = stories.filter(author__username__iexact=author, author__is_active=True)
-    page = keyset_page(stories, cursor=cursor, size=settings.PAGE_SIZE)
+    page = keyset_page(stories, cursor=cursor, size=settings.PAGE_SIZE, ids_first=bool(tag))
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 

@@ -22,10 +22,11 @@ def tagged_site(alice, django_capture_on_commit_callbacks):
     return Tag.objects.get(slug="moss")
 
 
-def walk_pages(tag) -> list[str]:
+def walk_pages(tag, *, ids_first: bool = False) -> list[str]:
     titles, cursor = [], None
     while True:
-        page = keyset_page(Story.objects.published().tagged(tag), cursor=cursor, size=4)
+        stories = Story.objects.published().tagged(tag).for_cards()
+        page = keyset_page(stories, cursor=cursor, size=4, ids_first=ids_first)
         titles += [story.title for story in page.items]
         if not page.next_cursor:
             return titles
@@ -36,11 +37,12 @@ def test_a_common_and_a_rare_tag_list_the_same_way(tagged_site, monkeypatch, cli
     tag = tagged_site
     assert tag.story_count == 9
     monkeypatch.setattr(story_models, "TAG_WALK_MIN_STORIES", 1)  # 9 stories: a common tag
-    walked = walk_pages(tag)
+    walked, walked_ids_first = walk_pages(tag), walk_pages(tag, ids_first=True)
     page = client.get("/tags/moss/").content.decode()
     monkeypatch.setattr(story_models, "TAG_WALK_MIN_STORIES", 10)  # a rare one
     joined = walk_pages(tag)
-    assert walked == joined == [f"Story {n}" for n in reversed(range(9))]
+    expected = [f"Story {n}" for n in reversed(range(9))]
+    assert walked == walked_ids_first == joined == expected
     assert "Story 8" in page and "Draft" not in page
 
 
