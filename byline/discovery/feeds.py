@@ -50,7 +50,9 @@ class StoryFeed(Feed):
         return Story.objects.published()
 
     def items(self, obj=None):
-        return self.stories(obj).for_cards().order_by("-published_at", "-id")[:FEED_SIZE]
+        # A feed carries the text (full or summary): undo for_cards()' deferral of it.
+        stories = self.stories(obj).for_cards().defer(None)
+        return stories.order_by("-published_at", "-id")[:FEED_SIZE]
 
     def item_title(self, story: Story) -> str:
         return story.title

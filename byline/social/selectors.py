@@ -81,15 +81,28 @@ def following_page(*, user: User, cursor: str | None) -> KeysetPage:
 
 
 def following_stories(*, viewer: User) -> QuerySet[Story]:
-    """Published stories by followed creators or in followed communities."""
-    creators = Follow.objects.filter(follower=viewer, creator__isnull=False).values("creator_id")
-    communities = Follow.objects.filter(follower=viewer, community__isnull=False).values(
-        "community_id"
-    )
-    return (
-        Story.objects.published()
-        .filter(Q(author_id__in=creators) | Q(community_id__in=communities))
-        .for_cards()
+    """Published stories by followed creators or in followed communities.
+
+    The followed ids are read first: a reader who follows nothing costs nothing (SQLite walked
+    every published story to find none: 1.1 s at a million stories). Followed creators alone
+    are given as a list, so each creator's stories come from story_author_idx (a few creators
+    may post rarely: walking the newest stories for theirs could cross the whole site). With a
+    community, whose stories are a good share of the site, the newest stories are walked."""
+    follows = Follow.objects.filter(follower=viewer)
+    creators, communities = [], []
+    for creator_id, community_id in follows.values_list("creator_id", "community_id"):
+        if creator_id is not None:
+            creators.append(creator_id)
+        if community_id is not None:
+            communities.append(community_id)
+    if not creators and not communities:
+        return Story.objects.none()
+    stories = Story.objects.published().for_cards()
+    if not communities:
+        return stories.filter(author_id__in=creators)
+    return stories.filter(
+        Q(author_id__in=follows.filter(creator__isnull=False).values("creator_id"))
+        | Q(community_id__in=follows.filter(community__isnull=False).values("community_id"))
     )
 
 

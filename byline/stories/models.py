@@ -39,8 +39,14 @@ class StoryQuerySet(models.QuerySet):
         return self.filter(status=Story.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_cards(self) -> StoryQuerySet:
-        """What a story card needs, in one query (tags are prefetched: a second one)."""
-        return self.select_related("author", "community").prefetch_related("tags")
+        """What a story card needs, in one query (tags are prefetched: a second one). Not the
+        text: the Markdown and its HTML are most of a story's row (tens of KB each), and a list
+        page read them for nothing (memory per worker, and on SQLite overflow pages)."""
+        return (
+            self.select_related("author", "community")
+            .prefetch_related("tags")
+            .defer("body", "body_html")
+        )
 
     def tagged(self, tag: Tag) -> StoryQuerySet:
         """Stories with `tag`, for lists in story_feed_idx order (newest first).
