@@ -127,7 +127,12 @@ class StorySummaryOut(Schema):
 
 
 class SearchHitOut(StorySummaryOut):
-    score: float = Field(description="Relevance: higher is better (only for ordering).")
+    score: float = Field(
+        description=(
+            "Where the query matched: 3 the title, 2 the subtitle, 1 the tags, 0 the text. "
+            "Results come highest first, newest first within a score."
+        )
+    )
     title_html: str = Field(description="The title, HTML-escaped, matches in <mark>.")
     subtitle_html: str = Field(description="The subtitle, HTML-escaped, matches in <mark>.")
     snippet_html: str = Field(description="A piece of the text around the matches, likewise.")
