@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -28,6 +29,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from byline.accounts.models import User
 from byline.core.pagination import decode_number_cursor, encode_number_cursor
 from byline.search.models import SearchDocument
 from byline.stories.models import Story, Tag
@@ -188,13 +190,11 @@ class SearchBackend:
         return SearchPage(hits=[hit for hit in hits if hit.story], next_cursor=next_cursor)
 
     # --- People ---------------------------------------------------------------------------------
-    def people(self, query: str, *, limit: int) -> list:
+    def people(self, query: str, *, limit: int) -> list[User]:
         """Active accounts whose handle or display name contains `query` (three characters at
         least: the trigram indexes need them), an exact handle first, then handles starting
         with it, then by handle. Ranked among the first PEOPLE_CANDIDATES matches, so the cost
         does not grow with the number of accounts."""
-        from byline.accounts.models import User
-
         text = clean_query(query).lstrip("@").strip()
         if len(text) < 3:
             return []
@@ -209,8 +209,6 @@ class SearchBackend:
         return sorted((users[pk] for pk in ids if pk in users), key=rank)[:limit]
 
     def _people_ids(self, text: str, limit: int) -> list[int]:
-        from byline.accounts.models import User
-
         matches = Q(username__icontains=text) | Q(display_name__icontains=text)
         return list(
             User.objects.filter(matches, is_active=True)
@@ -341,8 +339,8 @@ class SQLiteBackend(SearchBackend):
         phrase = '"' + text.replace('"', '""') + '"'
         with connection.cursor() as cursor:
             cursor.execute(
-                """SELECT u.id FROM search_people p JOIN accounts_user u ON u.id = p.rowid
-                   WHERE search_people MATCH %s AND u.is_active ORDER BY p.rowid LIMIT %s""",
+                f"""SELECT u.id FROM search_people p JOIN {User._meta.db_table} u ON u.id = p.rowid
+                   WHERE search_people MATCH %s AND u.is_active ORDER BY p.rowid LIMIT %s""",  # noqa: S608
                 [phrase, limit],
             )
             return [row[0] for row in cursor.fetchall()]
@@ -430,14 +428,10 @@ _STATS_SQL = ", ".join(
 
 
 def _stats_stale() -> bool:
-    import time
-
     return _stats["at"] is None or time.monotonic() - _stats["at"] > _STATS_SECONDS
 
 
 def _remember_stats(*values) -> None:
-    import time
-
     *arrays, documents = values
     shares = {}
     for n, key in enumerate(_STATS_COLUMNS):

@@ -100,6 +100,9 @@ def following_stories(*, viewer: User) -> QuerySet[Story]:
     stories = Story.objects.published().for_cards()
     if not communities:
         return stories.filter(author_id__in=creators)
+    # The follows again, as sub-selects this time: given literal lists for both columns,
+    # SQLite reads every story of the community through its index and sorts them (0.1 s for a
+    # community of 50,000 stories) instead of walking the newest stories (3 ms).
     return stories.filter(
         Q(author_id__in=follows.filter(creator__isnull=False).values("creator_id"))
         | Q(community_id__in=follows.filter(community__isnull=False).values("community_id"))

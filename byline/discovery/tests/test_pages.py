@@ -86,6 +86,19 @@ class TestHome:
         featured = html[html.index("Staff picks") : html.index('id="trending-title"')]
         assert "Picked" in featured and "Plain" not in featured
 
+    def test_the_featured_row_is_the_newest_visible_picks(self, carol, alice):
+        """Picks are read first, then their stories: an unpublished pick is skipped and the
+        next one takes its place, newest pick first, four at most."""
+        from byline.discovery.selectors import FEATURED_LIMIT, stories_featured
+
+        stories = [make_story(alice, title=f"Pick {n}") for n in range(6)]
+        for story in stories:
+            StaffPick.objects.create(story=story, picked_by=carol)
+        Story.objects.filter(pk=stories[4].pk).update(status=Story.Status.DRAFT)
+        titles = [story.title for story in stories_featured()]
+        assert len(titles) == FEATURED_LIMIT == 4
+        assert titles == ["Pick 5", "Pick 3", "Pick 2", "Pick 1"]
+
     def test_the_following_tab_is_for_signed_in_readers(self, client, bob):
         assert 'href="/following/"' not in client.get("/").content.decode()
         client.force_login(bob)

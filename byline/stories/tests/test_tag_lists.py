@@ -60,3 +60,17 @@ def test_a_common_tag_walks_the_feed_index_without_sorting(tagged_site, monkeypa
         plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
     assert "story_feed_idx" in plan, plan
     assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
+
+
+def test_the_tag_page_and_feed_under_the_walk(tagged_site, monkeypatch, client):
+    """The walk is what a common tag gets: its page, its feed (which carries the text the
+    cards leave out) and a forged cursor still behave; an unknown tag is a 404."""
+    import feedparser
+
+    monkeypatch.setattr(story_models, "TAG_WALK_MIN_STORIES", 1)
+    feed = feedparser.parse(client.get("/tags/moss/feed.rss").content)
+    assert [entry.title for entry in feed.entries] == [f"Story {n}" for n in reversed(range(9))]
+    assert all(entry.summary for entry in feed.entries)
+    forged = client.get("/tags/moss/", {"after": "not-a-cursor"})
+    assert forged.status_code == 200 and "Story 8" in forged.content.decode()
+    assert client.get("/tags/no-such-tag/").status_code == 404
