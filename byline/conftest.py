@@ -172,3 +172,7 @@ def pytest_runtest_setup(item):
         pytest.skip(message)
     if item.get_closest_marker("fault") and not os.environ.get("BYLINE_FAULT_TEST"):
         pytest.skip("fault test: runs in its own CI stage (BYLINE_FAULT_TEST=1, .ci/run stage 4)")
+
+
+# A throwaway Redis that a test may stop and start (byline/tests/outage.py).
+from byline.tests.outage import redis_server, site_on_redis  # noqa: E402, F401

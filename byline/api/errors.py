@@ -8,11 +8,12 @@ import logging
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
+from byline.core.health import RETRY_AFTER_SECONDS, is_outage
 from byline.stories.policies import SUSPENDED_MESSAGE
 
 logger = logging.getLogger("byline.api")
@@ -30,7 +31,9 @@ class ErrorOut(Schema):
     errors: list[FieldErrorOut] | None = None
 
 
-ERROR_STATUSES = (400, 401, 403, 404, 409, 413, 422, 429)
+ERROR_STATUSES = (400, 401, 403, 404, 409, 413, 422, 429, 503)
+UNAVAILABLE = "The service is briefly unavailable. Please try again in a moment."
+SERVER_ERROR = "Something went wrong on our side."
 
 # ValidationError codes raised by the services (stories, comments, insights), and how the API
 # answers them: (status, code, field). Codes not listed are bad input: 422 "invalid".
@@ -91,6 +94,15 @@ def error_response(
     body = {"detail": detail, "code": code}
     body.update({key: value for key, value in extra.items() if value is not None})
     return api.create_response(request, body, status=status)
+
+
+def outside_error(request: HttpRequest, status: int) -> HttpResponse:
+    """The API's 500 or 503 for failures outside its views (middleware, throttles): registered
+    with the site's handler500 (byline.core.health), which adds Retry-After to a 503. Built
+    without the database or the cache, which may be what failed."""
+    if status == 503:
+        return JsonResponse({"detail": UNAVAILABLE, "code": "unavailable"}, status=503)
+    return JsonResponse({"detail": SERVER_ERROR, "code": "server_error"}, status=500)
 
 
 def _field_name(loc: list) -> str:
@@ -180,10 +192,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
             return error_response(api, request, 413, "too_large", "The request body is too large.")
         if isinstance(exc, SuspiciousOperation):
             return error_response(api, request, 400, "bad_request", "Bad request.")
+        if is_outage(exc):
+            # The database (or Redis) is unreachable: the client should come back, as the
+            # site's pages tell visitors. The details go to the log only.
+            logger.warning(
+                "API: service unavailable on %s %s: %s", request.method, request.path, exc
+            )
+            response = error_response(api, request, 503, "unavailable", UNAVAILABLE)
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
         logger.exception("API error on %s %s", request.method, request.path)
-        return error_response(
-            api, request, 500, "server_error", "Something went wrong on our side."
-        )
+        return error_response(api, request, 500, "server_error", SERVER_ERROR)
 
     api.add_exception_handler(Exception, on_anything)
     api.add_exception_handler(Http404, on_404)

@@ -2,6 +2,9 @@
 
 Two limits apply to every API request: one per client address, one per token (or per signed-in
 account for session calls). Both are set by environment variables (README, "Configuration").
+
+While the cache is unreachable, each process counts on its own (`_count_here`): the limits still
+hold per process rather than being lifted, and the API keeps answering (docs/security.md).
 """
 
 from __future__ import annotations
@@ -15,7 +18,23 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.throttling import BaseThrottle
 
+from byline.core.cache import CacheUnavailable
+
 WINDOW_SECONDS = 60
+_here: dict[str, int] = {}
+_here_bucket: int | None = None
+_here_lock = threading.Lock()
+
+
+def _count_here(cache_key: str, bucket: int) -> int:
+    """One request counted in this process (only while the cache cannot count)."""
+    global _here_bucket
+    with _here_lock:
+        if bucket != _here_bucket:  # a new window: the old counts are over
+            _here.clear()
+            _here_bucket = bucket
+        _here[cache_key] = _here.get(cache_key, 0) + 1
+        return _here[cache_key]
 
 
 def rate_hit(key: str, *, limit: int, window: int = WINDOW_SECONDS) -> int | None:
@@ -23,12 +42,15 @@ def rate_hit(key: str, *, limit: int, window: int = WINDOW_SECONDS) -> int | Non
     now = time.time()
     bucket = int(now // window)
     cache_key = f"ratelimit:{key}:{bucket}"
-    cache.add(cache_key, 0, timeout=window + 5)
     try:
-        count = cache.incr(cache_key)
-    except ValueError:  # evicted between add and incr
-        cache.set(cache_key, 1, timeout=window + 5)
-        count = 1
+        cache.add(cache_key, 0, timeout=window + 5)
+        try:
+            count = cache.incr(cache_key)
+        except ValueError:  # evicted between add and incr
+            cache.set(cache_key, 1, timeout=window + 5)
+            count = 1
+    except CacheUnavailable:
+        count = _count_here(cache_key, bucket)
     if count > limit:
         return max(1, math.ceil((bucket + 1) * window - now))
     return None

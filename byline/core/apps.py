@@ -12,3 +12,6 @@ class CoreConfig(AppConfig):
         from byline.core.renditions import connect_receivers
 
         connect_receivers()
+        from byline.core import taskbackends
+
+        taskbackends.connect()

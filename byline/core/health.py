@@ -1,4 +1,4 @@
-"""Health endpoints for load balancers and orchestrators, and the page of a database outage.
+"""Health endpoints for load balancers and orchestrators, and the answer of an outage.
 
 /healthz  the process answers (touches nothing else: a database outage must not get the web
           processes restarted).
@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import secrets
 import sys
+from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
@@ -34,6 +35,31 @@ try:  # The Redis client is installed with Byline, but the cache may be local me
     )
 except ImportError:  # pragma: no cover
     _OUTAGES = (OperationalError, InterfaceError)
+
+
+def is_outage(error: BaseException) -> bool:
+    """True when `error` says a service is unreachable (database, cache or queue), not a bug."""
+    return isinstance(error, _OUTAGES)
+
+
+# Parts of the site that answer errors in a format of their own (the API: JSON), by path prefix.
+# Upper apps register here (AppConfig.ready) so that core need not know them.
+ErrorResponder = Callable[[HttpRequest, int], HttpResponse]
+_error_responders: dict[str, ErrorResponder] = {}
+
+
+def register_error_responder(prefix: str, respond: ErrorResponder) -> None:
+    """Answer the 500 and 503 of requests under `prefix` with `respond(request, status)`; a 503
+    answer gets Retry-After here."""
+    _error_responders[prefix] = respond
+
+
+def _responder_for(request: HttpRequest | None) -> ErrorResponder | None:
+    path = getattr(request, "path", "") or ""
+    for prefix, respond in _error_responders.items():
+        if path.startswith(prefix):
+            return respond
+    return None
 
 
 @never_cache
@@ -83,10 +109,15 @@ def readyz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "checks": checks})
 
 
-def service_unavailable() -> HttpResponse:
-    """The friendly 503 page. Rendered without a request context: nothing on it may need the
-    database or the cache, which are what is down."""
-    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+def service_unavailable(request: HttpRequest | None = None) -> HttpResponse:
+    """The friendly 503 page (or the 503 in the format of the part of the site asked, such as
+    the API's JSON). Rendered without a request context: nothing on it may need the database
+    or the cache, which are what is down."""
+    respond = _responder_for(request)
+    if respond is not None:
+        response = respond(request, 503)
+    else:
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
@@ -97,6 +128,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
     Retry-After so visitors, crawlers and proxies come back, and the site recovers by itself
     (CONN_HEALTH_CHECKS reconnects on the next request)."""
     error = sys.exc_info()[1]
-    if isinstance(error, _OUTAGES):
-        return service_unavailable()
+    if error is not None and is_outage(error):
+        return service_unavailable(request)
+    respond = _responder_for(request)
+    if respond is not None:
+        return respond(request, 500)
     return HttpResponseServerError(loader.get_template("500.html").render())

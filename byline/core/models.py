@@ -1,5 +1,6 @@
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 
 class StaticPage(models.Model):
@@ -68,3 +69,31 @@ class ImageRendition(models.Model):
         from django.core.files.storage import default_storage
 
         return default_storage.url(self.storage_name)
+
+
+class OutboxTask(models.Model):
+    """A background task waiting to be handed to the task queue (see byline.core.outbox).
+
+    Written in the same transaction as the change it follows, so the change and its side
+    effects commit together; deleted once the queue has taken the task. Rows that stay are
+    those the queue refused (Redis down): the sweep re-sends them when due.
+    """
+
+    task_path = models.CharField(max_length=255)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Nobody sends the row before this time: the back-off after a failure, or the claim of the
+    # process that is sending it now (so two sweepers never send the same row).
+    not_before = models.DateTimeField(db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["not_before", "id"]
+        verbose_name = "waiting background task"
+
+    def __str__(self) -> str:
+        return f"{self.task_path} ({self.attempts} attempts)"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:core_outboxtask_change", args=[self.pk])

@@ -12,12 +12,17 @@ makes sure each task is enqueued once per interval however many workers run, on 
 machines. The task then runs on whichever worker takes it, like any other task. With
 BYLINE_TASKS=immediate there is no worker: `byline periodic` runs the same scheduler on its own
 (and the tasks in it), as a service next to the web server (docs/deploy.md).
+
+The scheduler also sweeps the outbox every OUTBOX_SWEEP_SECONDS (byline.core.outbox): the tasks
+that the queue refused while it was down are sent from here once it is back. The sweep talks to
+the queue itself, so it runs in the scheduler's thread rather than as a queued task.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -26,6 +31,7 @@ from django.utils.module_loading import autodiscover_modules
 from django_tasks.base import Task
 
 logger = logging.getLogger(__name__)
+OUTBOX_SWEEP_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -86,10 +92,16 @@ class PeriodicScheduler(threading.Thread):
         self.stopped = threading.Event()
 
     def run(self) -> None:
+        from byline.core.outbox import outbox_send_due
+
+        swept = float("-inf")
         while not self.stopped.is_set():
             try:
                 for name in periodic_enqueue_due():
                     logger.info("periodic: enqueued %s", name)
+                if time.monotonic() - swept >= OUTBOX_SWEEP_SECONDS:
+                    swept = time.monotonic()
+                    outbox_send_due()
             except Exception:  # the cache is down: keep the worker alive, retry next tick
                 logger.exception("periodic: scheduler tick failed")
             finally:

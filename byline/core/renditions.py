@@ -6,7 +6,8 @@ default storage API only, so the same code works on a local folder and on S3. Ea
 recorded as an `ImageRendition` row so templates can build `srcset` without touching storage.
 
 Models with an image field get renditions without calling anything: a `post_save` receiver
-(see `connect_receivers`) enqueues the task on commit when the stored file has none yet, and a
+(see `connect_receivers`) enqueues the task through the outbox (byline.core.outbox: it is sent
+on commit, or later if the queue is down) when the stored file has none yet, and a
 `post_delete` receiver forgets them. Code that replaces a file should call `renditions_delete`
 for the old name (as `user_update_profile` does), since a save cannot see the previous name.
 """
@@ -28,6 +29,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from byline.core.images import ALLOWED_FORMATS, MAX_SIDE, has_alpha
 from byline.core.models import ImageRendition
+from byline.core.outbox import enqueue_once_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -152,7 +154,7 @@ def _enqueue_when_changed(sender, instance, created, raw, update_fields, **kwarg
     name = getattr(instance, field_name).name
     if not name or ImageRendition.objects.filter(source_name=name).exists():
         return
-    transaction.on_commit(lambda: generate_renditions.enqueue(storage_name=name))
+    enqueue_once_on_commit(generate_renditions, storage_name=name)
 
 
 def _forget_when_deleted(sender, instance, **kwargs) -> None:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from byline.accounts.models import User
+from byline.core.outbox import enqueue_on_commit
 from byline.discovery.models import StaffPick
 from byline.discovery.trending import WINDOW, trending_score_expression
 from byline.moderation.models import ModerationAction
@@ -47,7 +48,7 @@ def trending_refresh_if_stale() -> bool:
         return False
     from byline.discovery.tasks import recompute_trending
 
-    transaction.on_commit(recompute_trending.enqueue)
+    enqueue_on_commit(recompute_trending)
     return True
 
 

@@ -188,12 +188,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions: Redis when REDIS_URL is set, otherwise process memory + database.
 # Everything that counts or throttles (allauth's rate limits, view counters, our own limits)
-# goes through Django's cache API, so it lands in Redis on the scale path.
+# goes through Django's cache API, so it lands in Redis on the scale path. The Redis cache
+# degrades while Redis is unreachable instead of failing requests (byline/core/cache.py).
 REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss", "unix"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "byline.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("BYLINE_CACHE_PREFIX", "byline"),
             # Short socket timeouts: a dead Redis makes /readyz answer 503 quickly, not hang.
@@ -211,7 +212,8 @@ else:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
-# --- Background work: Django's tasks API (django-tasks backport). In-process by default;
+# --- Background work: Django's tasks API (django-tasks backport). In-process by default (after
+# the response when enqueued during a request, byline/core/taskbackends.py);
 # BYLINE_TASKS=rq puts tasks on Redis for `byline worker` (rq), BYLINE_TASKS=database puts them
 # in the database for `byline worker` (django-tasks-db), for one machine without Redis.
 TASKS_BACKEND = env_choice("BYLINE_TASKS", "immediate", ("immediate", "database", "rq"))
@@ -221,7 +223,7 @@ TASK_QUEUES = ["default"]
 TASKS = {
     "default": {
         "BACKEND": {
-            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "immediate": "byline.core.taskbackends.AfterResponseImmediateBackend",
             "database": "django_tasks_db.DatabaseBackend",
             "rq": "django_tasks_rq.RQBackend",
         }[TASKS_BACKEND],
@@ -232,8 +234,13 @@ if REDIS_URL:
     # Installed whenever Redis is configured, so the queue can be inspected (and tested) even
     # while tasks still run in-process.
     INSTALLED_APPS.append("django_rq")
+    # Short socket timeouts, as for the cache: while Redis is unreachable, handing a task to the
+    # queue fails within seconds and the task waits in the outbox (byline/core/outbox.py)
+    # instead of holding a request. rq raises the read timeout itself for its blocking reads.
+    _rq_url = REDIS_URL + ("&" if "?" in REDIS_URL else "?")
+    _rq_url += "socket_connect_timeout=2&socket_timeout=5"
     RQ_QUEUES = {
-        name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": env_int("BYLINE_TASK_TIMEOUT", 600, minimum=1)}
+        name: {"URL": _rq_url, "DEFAULT_TIMEOUT": env_int("BYLINE_TASK_TIMEOUT", 600, minimum=1)}
         for name in TASK_QUEUES
     }
 

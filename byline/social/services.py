@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from byline.accounts.models import User
 from byline.communities.models import Community
+from byline.core.outbox import enqueue_on_commit
 from byline.social.models import EmailPreference, Follow, Like, Notification
 from byline.social.policies import can_follow_community, can_follow_creator, can_like_story
 from byline.stories.models import Story
@@ -21,8 +22,7 @@ def _email_later(notification: Notification) -> None:
         return
     from byline.social.tasks import notification_send_email
 
-    notification_id = notification.pk
-    transaction.on_commit(lambda: notification_send_email.enqueue(notification_id=notification_id))
+    enqueue_on_commit(notification_send_email, notification_id=notification.pk)
 
 
 def notification_create(

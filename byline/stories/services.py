@@ -3,7 +3,8 @@
 Each service checks its policy (byline.stories.policies) and raises PermissionDenied when the
 user may not act, and ValidationError (with a message meant for the user) when the input breaks a
 limit, so the site, the API and the CLI behave identically. Side effects (e-mail) run after
-commit through Django's tasks API.
+commit through Django's tasks API, by way of the outbox (byline.core.outbox), so a queue outage
+loses none of them.
 
 Editing a published story: the change goes live at once, like on Medium, Ghost or WordPress. The
 story was already approved, its author is known, every change is kept as a revision that
@@ -30,6 +31,7 @@ from django.utils.text import slugify
 from byline.accounts.models import User
 from byline.communities.models import Community
 from byline.core.images import CleanImage, clean_image
+from byline.core.outbox import enqueue_on_commit
 from byline.stories import policies
 from byline.stories.models import (
     MAX_TAGS,
@@ -350,10 +352,7 @@ def _notify_decision(*, story: Story, moderator: User, action: str, reason: str)
         story=story,
         message=messages[action],
     )
-    story_id = story.pk
-    transaction.on_commit(
-        lambda: send_moderation_email.enqueue(story_id=story_id, action=action, reason=reason)
-    )
+    enqueue_on_commit(send_moderation_email, story_id=story.pk, action=action, reason=reason)
 
 
 @transaction.atomic

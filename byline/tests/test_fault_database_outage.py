@@ -9,93 +9,22 @@ service. Runs in its own CI stage (.ci/run stage 4, BYLINE_FAULT_TEST=1); it nee
 
 from __future__ import annotations
 
-import asyncio
 import http.client
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from byline.tests.outage import TcpProxy, free_port
+
 pytestmark = pytest.mark.fault
 
 PG_HOST, PG_PORT = os.environ.get("BYLINE_FAULT_PG", "127.0.0.1:5432").rsplit(":", 1)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class TcpProxy:
-    """A TCP proxy to PostgreSQL that can cut every connection and refuse new ones (`cut`),
-    then accept them again (`restore`), on the same port."""
-
-    def __init__(self, target: tuple[str, int]) -> None:
-        self.target = target
-        self.port = free_port()
-        self.loop = asyncio.new_event_loop()
-        self.server: asyncio.Server | None = None
-        self.writers: set[asyncio.StreamWriter] = set()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-
-    def _call(self, coroutine):
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=30)
-
-    async def _pipe(self, reader, writer) -> None:
-        try:
-            while data := await reader.read(65536):
-                writer.write(data)
-                await writer.drain()
-        except (ConnectionError, OSError):
-            pass
-        finally:
-            writer.close()
-
-    async def _handle(self, client_reader, client_writer) -> None:
-        try:
-            server_reader, server_writer = await asyncio.open_connection(*self.target)
-        except OSError:
-            client_writer.close()
-            return
-        self.writers |= {client_writer, server_writer}
-        await asyncio.gather(
-            self._pipe(client_reader, server_writer), self._pipe(server_reader, client_writer)
-        )
-        self.writers -= {client_writer, server_writer}
-
-    async def _start(self) -> None:
-        self.server = await asyncio.start_server(
-            self._handle, "127.0.0.1", self.port, reuse_address=True
-        )
-
-    async def _cut(self) -> None:
-        self.server.close()
-        for writer in list(self.writers):
-            writer.transport.abort()  # a reset, as when a database server dies
-        self.writers.clear()
-        await self.server.wait_closed()
-
-    def start(self) -> None:
-        self._call(self._start())
-
-    restore = start
-
-    def cut(self) -> None:
-        self._call(self._cut())
-
-    def stop(self) -> None:
-        if self.server is not None and self.server.is_serving():
-            self.cut()
-        self.loop.call_soon_threadsafe(self.loop.stop)
 
 
 def get(port: int, path: str) -> tuple[int, http.client.HTTPMessage, str]:

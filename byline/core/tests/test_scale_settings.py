@@ -145,11 +145,14 @@ def test_a_replica_url_that_is_not_postgresql_stops_start_up(tmp_path):
 def test_redis_carries_cache_sessions_and_the_rq_queue(tmp_path):
     s = read_settings(tmp_path, REDIS_URL="redis://cache.internal:6379/3", BYLINE_TASKS="rq")
     cache = s["CACHES"]["default"]
-    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    # Django's Redis cache, degrading while Redis is unreachable (byline/core/cache.py).
+    assert cache["BACKEND"] == "byline.core.cache.ResilientRedisCache"
     assert cache["LOCATION"] == "redis://cache.internal:6379/3"
     assert s["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
     assert s["TASKS"]["default"]["BACKEND"] == "django_tasks_rq.RQBackend"
-    assert s["RQ_QUEUES"]["default"]["URL"] == "redis://cache.internal:6379/3"
+    assert s["RQ_QUEUES"]["default"]["URL"] == (
+        "redis://cache.internal:6379/3?socket_connect_timeout=2&socket_timeout=5"
+    )
     assert "django_rq" in s["INSTALLED_APPS"]
 
 

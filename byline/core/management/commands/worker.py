@@ -4,6 +4,9 @@ BYLINE_TASKS=rq        an rq worker on the Redis queues (django-tasks-rq); run a
                        on as many machines as needed.
 BYLINE_TASKS=database  django-tasks-db's worker polling the database: one machine, no Redis.
 BYLINE_TASKS=immediate tasks run inside the web process: there is nothing to run.
+
+Every worker also sends the tasks that wait in the outbox (byline.core.outbox) because the queue
+was down when they were written: its scheduler does it every few seconds, `--burst` once first.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from byline.core.db import pin_process_to_primary
+from byline.core.outbox import outbox_send_due
 from byline.core.periodic import PeriodicScheduler, periodic_tasks
 
 
@@ -57,6 +61,11 @@ class Command(BaseCommand):
         # A task is often enqueued right after the write it is about: read from the primary,
         # never from a replica that may not have the row yet.
         pin_process_to_primary()
+        if burst:
+            # Tasks that waited in the outbox while the queue was down go first (a long-running
+            # worker's scheduler sends them every few seconds).
+            while sent := outbox_send_due():
+                self.stdout.write(f"byline worker: sent {sent} waiting tasks to the queue")
         scheduler = None
         if not burst and not no_periodic:
             # Enqueues periodic tasks when due; a lock in the cache keeps it to once per interval
