@@ -105,7 +105,9 @@ def app_server(database, proxy, tmp_path):
     log.close()
 
 
-def test_the_site_answers_503_while_the_database_is_down_and_recovers_by_itself(app_server, proxy):
+def test_the_site_and_the_api_answer_503_while_the_database_is_down_and_recover_by_themselves(
+    app_server, proxy
+):
     server, port, log = app_server
 
     # 1. Healthy: pages and readiness (several requests, so every server thread has a
@@ -124,6 +126,16 @@ def test_the_site_answers_503_while_the_database_is_down_and_recovers_by_itself(
         assert "back in a moment" in body
         assert "Traceback" not in body
         assert "OperationalError" not in body
+    # The API answers in its own format, with the same Retry-After.
+    for path in ("/api/v1/stories", "/api/v1/search?q=river", "/api/v1/communities"):
+        status, headers, body = get(port, path)
+        assert status == 503, (path, body[:300])
+        assert headers["Content-Type"].startswith("application/json")
+        assert headers["Retry-After"] == "30"
+        error = json.loads(body)
+        assert error["code"] == "unavailable"
+        assert set(error) <= {"detail", "code", "field"}
+        assert "Traceback" not in body and str(proxy.port) not in body
     status, headers, body = get(port, "/readyz")
     assert status == 503
     assert json.loads(body)["reason"] == "database unreachable"
@@ -135,6 +147,8 @@ def test_the_site_answers_503_while_the_database_is_down_and_recovers_by_itself(
     proxy.restore()
     for _ in range(6):
         assert get(port, "/")[0] == 200
+    status, _, body = get(port, "/api/v1/stories")
+    assert (status, json.loads(body)["items"]) == (200, [])
     status, _, body = get(port, "/readyz")
     assert (status, json.loads(body)["status"]) == (200, "ok")
     assert server.poll() is None  # never restarted
