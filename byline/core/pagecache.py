@@ -122,6 +122,12 @@ class FileVersions:
 
 
 class RedisVersions:
+    """Versions as Redis counters, shared by every worker on every machine.
+
+    A bump that Redis does not get (it is unreachable) is kept in this process and made before
+    anything else once Redis answers, so no worker goes on serving a page that changed during
+    the outage."""
+
     def __init__(self, url: str, prefix: str, check_every: float) -> None:
         import redis
 
@@ -131,15 +137,46 @@ class RedisVersions:
         self.client = redis.Redis.from_url(url, **redis_fail_fast())
         self.prefix = f"{prefix}:pagecache:v"
         self.check_every = check_every
+        self._missed: set[str] = set()
+        self._lock = threading.Lock()
+
+    def _key(self, story_id: int | str) -> str:
+        return f"{self.prefix}:{story_id}"
+
+    def _replay(self) -> None:
+        if not self._missed:
+            return
+        with self._lock:
+            missed, self._missed = self._missed, set()
+        try:
+            pipe = self.client.pipeline(transaction=False)
+            for key in missed:
+                pipe.incr(key)
+            pipe.execute()
+        except Exception:
+            with self._lock:
+                self._missed |= missed
+            raise
+        logger.warning("Page cache: made %d version bumps missed while Redis was away", len(missed))
+
+    def _bump(self, key: str) -> None:
+        try:
+            self._replay()
+            self.client.incr(key)
+        except Exception:
+            with self._lock:
+                self._missed.add(key)
+            raise
 
     def current(self, story_id: int) -> tuple:
-        return tuple(self.client.mget(f"{self.prefix}:all", f"{self.prefix}:{story_id}"))
+        self._replay()
+        return tuple(self.client.mget(self._key("all"), self._key(story_id)))
 
     def bump(self, story_id: int) -> None:
-        self.client.incr(f"{self.prefix}:{story_id}")
+        self._bump(self._key(story_id))
 
     def bump_all(self) -> None:
-        self.client.incr(f"{self.prefix}:all")
+        self._bump(self._key("all"))
 
 
 # --- The store ------------------------------------------------------------------------------
@@ -167,10 +204,11 @@ class PageStore:
         if checked - page.checked >= self.versions.check_every:
             try:
                 current = self.versions.current(page.story_id)
-            except Exception:
-                # Cannot tell whether it changed (Redis away): drop it, Django answers.
-                logger.warning("Page cache: cannot read versions", exc_info=True)
-                current = None
+            except Exception as error:
+                # Cannot tell what changed while Redis is away: drop every page, Django answers.
+                logger.warning("Page cache: cannot read versions (%s); pages dropped", error)
+                self.clear()
+                return None
             if current != page.version:
                 self.discard(key)
                 return None
@@ -314,21 +352,22 @@ def bump(story_id: int) -> None:
     """The story's page changed: drop it here and make every other worker drop it too.
 
     Never fails the write that caused it: if the version cannot be bumped (Redis away), the
-    other workers cannot read versions either and drop their pages on their next check.
+    other workers cannot read versions either and drop their pages on their next check, and
+    the bump is made once Redis answers again (RedisVersions).
     """
     store.discard_story(story_id)
     try:
         store.versions.bump(story_id)
-    except Exception:
-        logger.exception("Page cache: cannot bump the version of story %s", story_id)
+    except Exception as error:
+        logger.warning("Page cache: version of story %s bumped later (%s)", story_id, error)
 
 
 def bump_all() -> None:
     store.clear()
     try:
         store.versions.bump_all()
-    except Exception:
-        logger.exception("Page cache: cannot bump the site-wide version")
+    except Exception as error:
+        logger.warning("Page cache: site-wide version bumped later (%s)", error)
 
 
 # --- The middleware -------------------------------------------------------------------------

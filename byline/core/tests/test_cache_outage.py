@@ -103,3 +103,46 @@ def test_api_rate_limits_count_in_the_process_while_redis_is_down(
     site_on_redis.stop()
     statuses = [api.get("/stories", token=token).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
+
+
+def _page(story_id: int, version: tuple):
+    import time as _time
+
+    from byline.core.pagecache import Page
+
+    return Page(
+        story_id=story_id,
+        version=version,
+        headers=[],
+        body=b"<p>page</p>",
+        etag='"x"',
+        last_modified=_time.time(),
+        expires=_time.time() + 60,
+        checked=float("-inf"),
+    )
+
+
+def test_a_page_version_bump_missed_during_the_outage_is_made_when_redis_is_back(site_on_redis):
+    from byline.core import pagecache
+
+    versions = pagecache.store.versions
+    before = versions.current(7)
+    site_on_redis.stop()
+    pagecache.bump(7)  # the story changed: no error for the write
+    pagecache.bump_all()
+    site_on_redis.start()
+    # Another worker still holding the page of version `before` must see it is stale.
+    after = versions.current(7)
+    assert after[0] != before[0] and after[1] != before[1]
+
+
+def test_pages_kept_before_the_outage_are_dropped_once_versions_cannot_be_read(site_on_redis):
+    from byline.core import pagecache
+
+    store = pagecache.store
+    store.put((False, "/@alice/one"), _page(1, store.versions.current(1)))
+    store.put((False, "/@alice/two"), _page(2, store.versions.current(2)))
+    site_on_redis.stop()
+    # Whatever changed meanwhile cannot be known: no stored page is trusted any more.
+    assert store.get((False, "/@alice/one")) is None
+    assert len(store) == 0
