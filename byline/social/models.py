@@ -33,6 +33,8 @@ class Notification(models.Model):
     actor_count = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Set (compare-and-set) by the e-mail task before it sends: a second run sends nothing.
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django_tasks import task
 
 from byline.social.models import EmailPreference, Notification
@@ -12,7 +13,8 @@ from byline.social.models import EmailPreference, Notification
 
 @task()
 def notification_send_email(*, notification_id: int) -> bool:
-    """E-mail one notification, if it still exists and the recipient still wants this kind."""
+    """E-mail one notification, if it still exists and the recipient still wants this kind;
+    at most once, however often the task runs (the outbox delivers at least once)."""
     notification = (
         Notification.objects.select_related("recipient", "actor", "story__author", "comment")
         .filter(pk=notification_id)
@@ -30,5 +32,13 @@ def notification_send_email(*, notification_id: int) -> bool:
     }
     subject = render_to_string("social/email/notification_subject.txt", context).strip()
     body = render_to_string("social/email/notification_body.txt", context)
-    send_mail(" ".join(subject.split())[:200], body, None, [notification.recipient.email])
+    unsent = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True)
+    if not unsent.update(emailed_at=timezone.now()):
+        return False  # sent already, by this task's earlier run
+    try:
+        send_mail(" ".join(subject.split())[:200], body, None, [notification.recipient.email])
+    except Exception:
+        # Not sent: the next run (a retry, a re-send) may try again.
+        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
+        raise
     return True

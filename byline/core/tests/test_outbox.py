@@ -155,3 +155,23 @@ def test_a_row_claimed_by_one_sweeper_is_not_sent_by_another():
     assert outbox.claim(row.pk, row.not_before) is None  # the second sweeper loses
     assert outbox_send_due() == 0  # and the claim keeps it from the next sweep
     assert sample_tasks.runs == []
+
+
+@pytest.mark.django_db
+def test_operators_see_the_waiting_tasks_in_the_admin_and_cannot_edit_them(admin_client):
+    row = OutboxTask.objects.create(
+        task_path="byline.core.tasks.sessions_clear_expired",
+        kwargs={},
+        not_before=timezone.now(),
+        attempts=3,
+        last_error="ConnectionError: Error 111 connecting to redis",
+    )
+    page = admin_client.get("/admin/core/outboxtask/")
+    assert page.status_code == 200
+    assert "byline.core.tasks.sessions_clear_expired" in page.content.decode()
+    assert "Error 111" in page.content.decode()
+    assert admin_client.get("/admin/core/outboxtask/add/").status_code == 403
+    detail = admin_client.post(f"/admin/core/outboxtask/{row.pk}/change/", {"attempts": 0})
+    assert detail.status_code == 403
+    row.refresh_from_db()
+    assert row.attempts == 3

@@ -113,6 +113,30 @@ def test_no_email_when_the_recipient_opted_out_before_the_task_ran(story, alice,
     assert mail.outbox == []
 
 
+def test_a_notification_is_emailed_once_even_when_its_task_is_sent_twice(story, alice, bob):
+    # The outbox delivers at least once: a worker killed between queueing the task and deleting
+    # its row sends it again, and the recipient must not get the e-mail twice.
+    email_preference_set(user=alice, kinds={"comment"})
+    comment_create(story=story, author=bob, body="Lovely")
+    notice = Notification.objects.get()
+    assert notification_send_email.call(notification_id=notice.pk) is True
+    assert notification_send_email.call(notification_id=notice.pk) is False
+    assert len(mail.outbox) == 1
+
+
+def test_a_notification_whose_email_failed_is_emailed_on_the_next_try(story, alice, bob, settings):
+    email_preference_set(user=alice, kinds={"comment"})
+    comment_create(story=story, author=bob, body="Lovely")
+    notice = Notification.objects.get()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens: refused
+    with pytest.raises(OSError):
+        notification_send_email.call(notification_id=notice.pk)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert notification_send_email.call(notification_id=notice.pk) is True
+    assert len(mail.outbox) == 1
+
+
 def test_the_settings_page_shows_the_current_choices(client, alice):
     email_preference_set(user=alice, kinds={"follow"})
     client.force_login(alice)
