@@ -88,25 +88,29 @@ class PeriodicScheduler(threading.Thread):
 
     def __init__(self, tick: float = 1.0) -> None:
         super().__init__(name="byline-periodic", daemon=True)
-        self.tick = tick
+        self.tick_seconds = tick
         self.stopped = threading.Event()
+        self._swept = float("-inf")
 
-    def run(self) -> None:
+    def tick(self) -> None:
+        """One round: enqueue what is due; sweep the outbox when its turn has come."""
         from byline.core.outbox import outbox_send_due
 
-        swept = float("-inf")
+        try:
+            for name in periodic_enqueue_due():
+                logger.info("periodic: enqueued %s", name)
+            if time.monotonic() - self._swept >= OUTBOX_SWEEP_SECONDS:
+                self._swept = time.monotonic()
+                outbox_send_due()
+        except Exception:  # the cache is down: keep the worker alive, retry next tick
+            logger.exception("periodic: scheduler tick failed")
+        finally:
+            close_old_connections()  # as after a request: drop broken or expired ones
+
+    def run(self) -> None:
         while not self.stopped.is_set():
-            try:
-                for name in periodic_enqueue_due():
-                    logger.info("periodic: enqueued %s", name)
-                if time.monotonic() - swept >= OUTBOX_SWEEP_SECONDS:
-                    swept = time.monotonic()
-                    outbox_send_due()
-            except Exception:  # the cache is down: keep the worker alive, retry next tick
-                logger.exception("periodic: scheduler tick failed")
-            finally:
-                close_old_connections()  # as after a request: drop broken or expired ones
-            self.stopped.wait(self.tick)
+            self.tick()
+            self.stopped.wait(self.tick_seconds)
 
     def stop(self) -> None:
         self.stopped.set()

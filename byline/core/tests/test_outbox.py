@@ -175,3 +175,17 @@ def test_operators_see_the_waiting_tasks_in_the_admin_and_cannot_edit_them(admin
     assert detail.status_code == 403
     row.refresh_from_db()
     assert row.attempts == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_scheduler_sweeps_the_outbox():
+    from byline.core.periodic import PeriodicScheduler
+
+    OutboxTask.objects.create(
+        task_path=sample_tasks.record.module_path,
+        kwargs={"value": "swept"},
+        not_before=timezone.now() - dt.timedelta(seconds=1),
+    )
+    PeriodicScheduler().tick()
+    assert sample_tasks.runs == ["swept"]
+    assert not OutboxTask.objects.exists()

@@ -103,3 +103,24 @@ def test_a_task_enqueued_on_redis_is_run_by_a_real_rq_worker_process(settings, s
     assert result.status == TaskResultStatus.SUCCESSFUL
     assert result.return_value == 1
     assert result.worker_ids  # the rq worker that ran it
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_worker_first_sends_the_tasks_waiting_in_the_outbox(settings, sessions):
+    from byline.core.models import OutboxTask
+
+    settings.TASKS_BACKEND = "database"
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    # Refused by the queue earlier; its back-off is over.
+    OutboxTask.objects.create(
+        task_path=sessions_clear_expired.module_path,
+        kwargs={},
+        not_before=timezone.now() - timedelta(seconds=1),
+        attempts=2,
+        last_error="ConnectionError: the queue was down",
+    )
+    call_command("worker", burst=True, verbosity=0)
+    assert not OutboxTask.objects.exists()
+    assert list(Session.objects.values_list("session_key", flat=True)) == [sessions]

@@ -1,4 +1,5 @@
-"""`byline periodic`: enqueue periodic tasks when due, for sites without `byline worker`.
+"""`byline periodic`: enqueue periodic tasks when due, for sites without `byline worker`, and
+send the tasks waiting in the outbox (byline.core.outbox).
 
 `byline worker` already does this; run `byline periodic` only when BYLINE_TASKS=immediate (the
 tasks then run inside this process)."""
