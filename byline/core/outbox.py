@@ -65,7 +65,9 @@ def enqueue_on_commit(task: Task, /, **kwargs) -> OutboxTask:
     """Queue `task(**kwargs)` after the current transaction commits, through the outbox.
 
     Raises TypeError at once (in the write, not later in a worker) for a non-task or for
-    arguments that are not JSON, which no queue could carry."""
+    arguments that are not JSON, which no queue could carry. A row re-sent by the sweep is
+    sent as the module's task is declared: give queue and priority in `@task(...)`, not with
+    `.using(...)` at the call."""
     if not isinstance(task, Task):
         raise TypeError(f"enqueue_on_commit takes a Django task (@task()), not {task!r}")
     try:
