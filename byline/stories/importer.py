@@ -315,7 +315,10 @@ def import_story(
             check_quota=False,  # an operator's import, not a new account's spam
         )
         if hero is not None:
-            story.hero_image.save(f"{story.slug[:60]}.{hero.extension}", hero.content, save=False)
+            try:
+                story.hero_image.save(hero.name, hero.content, save=False)
+            except ValidationError as error:  # the disk is full: nothing of this story stays
+                raise StoryImportError(parsed.path, error.messages[0], "hero_image") from None
             story.hero_width, story.hero_height = hero.width, hero.height
             story_render(story=story)
             story.save()

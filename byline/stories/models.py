@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from byline.core.images import ReencodedImageField
+
 TITLE_MAX_LENGTH = 150
 SUBTITLE_MAX_LENGTH = 250
 BODY_MAX_LENGTH = 100_000
@@ -90,7 +92,7 @@ class Story(models.Model):
     # Rendered and sanitized from `body` on every save (never per request).
     body_html = models.TextField(blank=True, editable=False)
 
-    hero_image = models.ImageField(
+    hero_image = ReencodedImageField(
         upload_to="heroes/%Y/%m/", blank=True, width_field="hero_width", height_field="hero_height"
     )
     hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -208,7 +210,7 @@ class StoryImage(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="story_images"
     )
-    image = models.ImageField(
+    image = ReencodedImageField(
         upload_to=_inline_image_path, width_field="width", height_field="height"
     )
     width = models.PositiveIntegerField(null=True, editable=False)
