@@ -45,6 +45,11 @@ STORAGE_FULL_MESSAGE = (
     "The server is out of storage space, so the image was not saved (nothing else changed). "
     "Please try again later; if this goes on, tell the site's operator."
 )
+# Sent with every uploaded file, wherever it is served from (the media view, nginx, a CDN).
+MEDIA_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "X-Content-Type-Options": "nosniff",
+}
 # errno values meaning "no room": the disk is full, or the account's disk quota is used up.
 _NO_SPACE = {errno.ENOSPC, errno.EDQUOT}
 

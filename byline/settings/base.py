@@ -289,7 +289,6 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
-MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "byline.core.storage.MediaFileSystemStorage"},
@@ -337,6 +336,20 @@ if MEDIA_S3_BUCKET:
             "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
         },
     }
+
+# Local media can be served from a host of their own (a separate origin such as
+# https://media.example.org/, e.g. nginx on the data folder): then image URLs point there, the
+# CSP allows images from it, and Django serves no /media/ itself. With a bucket, use
+# BYLINE_MEDIA_S3_CUSTOM_DOMAIN instead.
+MEDIA_URL = env_str("BYLINE_MEDIA_URL", "/media/")
+if not MEDIA_URL.endswith("/") or not MEDIA_URL.startswith(("/", "https://", "http://")):
+    raise ImproperlyConfigured(
+        "BYLINE_MEDIA_URL must be a path or an http(s) URL ending with a slash, e.g. "
+        f"https://media.example.org/; got {MEDIA_URL!r}."
+    )
+if not MEDIA_URL.startswith("/") and not MEDIA_S3_BUCKET:
+    _parts = urlsplit(MEDIA_URL)
+    MEDIA_ORIGINS = [f"{_parts.scheme}://{_parts.netloc}"]
 
 # --- Limits.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
