@@ -1,4 +1,4 @@
-"""Uploaded files as the embedded default serves them: sandboxed, never sniffed, typed by content."""
+"""Uploaded files as the embedded default serves them: sandboxed, unsniffed, typed by content."""
 
 import pytest
 from django.core.files.base import ContentFile
