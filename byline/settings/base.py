@@ -461,6 +461,10 @@ NEW_ACCOUNT_DAYS = env_int("BYLINE_NEW_ACCOUNT_DAYS", 7, minimum=0)
 NEW_ACCOUNT_DRAFTS_PER_HOUR = env_int("BYLINE_NEW_ACCOUNT_DRAFTS_PER_HOUR", 5, minimum=1)
 # Images uploaded from the editor into story bodies, per person per hour.
 INLINE_IMAGES_PER_HOUR = env_int("BYLINE_INLINE_IMAGES_PER_HOUR", 30, minimum=1)
+# Bytes of editor images one account may keep, in MB (0: no limit), and how many days an editor
+# image nothing refers to is kept before the hourly clean-up deletes it.
+MEDIA_QUOTA_MB = env_int("BYLINE_MEDIA_QUOTA_MB", 1024, minimum=0)
+MEDIA_UNUSED_DAYS = env_int("BYLINE_MEDIA_UNUSED_DAYS", 7, minimum=1)
 # How often the editor autosaves a draft while the author types (milliseconds).
 AUTOSAVE_INTERVAL_MS = env_int("BYLINE_AUTOSAVE_INTERVAL_MS", 4000, minimum=1000)
 # --- Engagement (issue 4): comment throttle for new accounts, page sizes.

@@ -215,6 +215,11 @@ class StoryImage(models.Model):
     )
     width = models.PositiveIntegerField(null=True, editable=False)
     height = models.PositiveIntegerField(null=True, editable=False)
+    # Bytes of the stored file, counted against the author's BYLINE_MEDIA_QUOTA_MB.
+    size = models.PositiveIntegerField(default=0, editable=False)
+    # Every story whose text, now or in a revision, refers to this image (kept by the services
+    # when a revision is recorded); an image with none is deleted after BYLINE_MEDIA_UNUSED_DAYS.
+    stories = models.ManyToManyField(Story, related_name="inline_images", blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
