@@ -199,6 +199,13 @@ class StoryRevision(models.Model):
         return reverse("stories:revision", kwargs={"pk": self.story_id, "revision_pk": self.pk})
 
 
+def deleted_account():
+    """The sentinel that takes over a deleted account's editor images (see StoryImage.author)."""
+    from byline.accounts.services import deleted_user_get
+
+    return deleted_user_get()
+
+
 def _inline_image_path(instance: StoryImage, filename: str) -> str:
     # The name is ours (a random token), never the client's file name.
     return f"inline/{timezone.now():%Y/%m}/{filename}"
@@ -207,8 +214,11 @@ def _inline_image_path(instance: StoryImage, filename: str) -> str:
 class StoryImage(models.Model):
     """An image uploaded from the editor for use inside a story body (Markdown `![alt](url)`)."""
 
+    # A deleted account's images go to the "Deleted account" sentinel rather than with it: the
+    # stories kept under the sentinel (or others' stories) may show them, and the clean-up
+    # deletes the rest, with their files, at its next run (story_images_delete_unused).
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="story_images"
+        settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_account), related_name="story_images"
     )
     image = ReencodedImageField(
         upload_to=_inline_image_path, width_field="width", height_field="height"

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -482,15 +482,19 @@ def _link_inline_images(story: Story) -> None:
 
 def story_images_delete_unused(*, now: dt.datetime | None = None) -> int:
     """Delete editor images older than BYLINE_MEDIA_UNUSED_DAYS that no story or revision (of
-    anyone) and no static page refers to, with their files and renditions. Returns how many.
+    anyone) and no static page refers to, with their files and renditions, and at once those
+    of deleted accounts that nothing refers to. Returns how many.
 
     The grace period covers images uploaded into text not saved yet (a draft being written, an
     edit of a published story kept in the browser until "Update story")."""
+    from byline.accounts.models import DELETED_HANDLE
     from byline.core.models import StaticPage
     from byline.core.renditions import renditions_delete
 
     cutoff = (now or timezone.now()) - dt.timedelta(days=settings.MEDIA_UNUSED_DAYS)
-    candidates = StoryImage.objects.filter(created_at__lt=cutoff, stories__isnull=True)
+    # A deleted account's images get no grace period: nobody is writing with them any more.
+    due = Q(created_at__lt=cutoff) | Q(author__username=DELETED_HANDLE)
+    candidates = StoryImage.objects.filter(due, stories__isnull=True)
     deleted = 0
     for image in candidates.select_related(None).iterator():
         name = image.image.name

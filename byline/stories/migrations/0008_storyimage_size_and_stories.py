@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.db import migrations, models
+
+import byline.stories.models
 
 
 def fill_sizes_and_references(apps, schema_editor):
@@ -39,6 +42,7 @@ def fill_sizes_and_references(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("stories", "0007_story_search_idx"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -52,6 +56,15 @@ class Migration(migrations.Migration):
             name="stories",
             field=models.ManyToManyField(
                 blank=True, related_name="inline_images", to="stories.story"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="storyimage",
+            name="author",
+            field=models.ForeignKey(
+                on_delete=models.SET(byline.stories.models.deleted_account),
+                related_name="story_images",
+                to=settings.AUTH_USER_MODEL,
             ),
         ),
         migrations.RunPython(fill_sizes_and_references, migrations.RunPython.noop),

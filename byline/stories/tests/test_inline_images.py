@@ -195,3 +195,22 @@ def test_the_migration_fills_in_sizes_and_references_of_existing_images(alice, d
     assert set(story.inline_images.all()) == {used, in_revision}
     assert not unused.stories.exists()
     assert all(image.size == image.image.size for image in StoryImage.objects.all())
+
+
+@pytest.mark.parametrize("keep_stories", [True, False])
+def test_deleting_an_account_deletes_its_images_but_those_kept_stories_show(
+    alice, bob, db, django_capture_on_commit_callbacks, keep_stories
+):
+    from byline.accounts.services import user_delete
+
+    in_published, in_draft, in_bobs, unused = (uploaded(alice, days_ago=1) for _ in range(4))
+    make_story(alice, body=markdown(in_published))
+    make_story(alice, status="draft", body=markdown(in_draft))
+    make_story(bob, body=markdown(in_bobs))
+    names = {image.pk: image.image.name for image in (in_published, in_draft, in_bobs, unused)}
+    with django_capture_on_commit_callbacks(execute=True):
+        user_delete(user=alice, keep_stories=keep_stories)
+        story_images_prune.call()  # within the hour
+    kept = {in_bobs.pk} | ({in_published.pk} if keep_stories else set())
+    assert set(StoryImage.objects.values_list("pk", flat=True)) == kept
+    assert {pk for pk, name in names.items() if default_storage.exists(name)} == kept
