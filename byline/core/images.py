@@ -19,6 +19,9 @@ from __future__ import annotations
 import errno
 import io
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django import forms
@@ -223,6 +226,30 @@ def is_storage_full(error: OSError) -> bool:
     return error.errno in _NO_SPACE
 
 
+# (storage, name) of the files stored inside the innermost `files_removed_on_failure` block.
+_stored_in_block: ContextVar[list | None] = ContextVar("stored_in_block", default=None)
+
+
+@contextmanager
+def files_removed_on_failure() -> Iterator[None]:
+    """Delete the image files stored inside the block if the block fails.
+
+    Put it around a `transaction.atomic()` block that stores images and may still fail after
+    (a later check, a database error): the rollback forgets the rows naming the files, and this
+    deletes the files, so a refused save leaves nothing behind.
+    """
+    stored: list = []
+    token = _stored_in_block.set(stored)
+    try:
+        yield
+    except BaseException:
+        for storage, name in stored:
+            storage.delete(name)
+        raise
+    finally:
+        _stored_in_block.reset(token)
+
+
 class ReencodedImageFieldFile(ImageFieldFile):
     def save(self, name, content, save=True):
         """Store `content` re-encoded under a name of ours (`name` is ignored, on purpose)."""
@@ -234,6 +261,9 @@ class ReencodedImageFieldFile(ImageFieldFile):
             if is_storage_full(error):
                 raise ValidationError(STORAGE_FULL_MESSAGE, code="storage_full") from None
             raise
+        stored = _stored_in_block.get()
+        if stored is not None:
+            stored.append((self.storage, self.name))
         if save:
             self.instance.save()
 

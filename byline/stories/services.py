@@ -30,7 +30,7 @@ from django.utils.text import slugify
 
 from byline.accounts.models import User
 from byline.communities.models import Community
-from byline.core.images import CleanImage, clean_image
+from byline.core.images import CleanImage, clean_image, files_removed_on_failure
 from byline.stories import policies
 from byline.stories.models import (
     MAX_TAGS,
@@ -460,16 +460,12 @@ def story_image_upload(*, author: User, image: File) -> StoryImage:
     _require(policies.can_write(author), author)
     _image_quota_check(author=author)  # cheap refusal before the decoding work
     cleaned = clean_image(image)  # the slow part, outside the lock
-    with transaction.atomic():
+    with files_removed_on_failure(), transaction.atomic():
         list(User.objects.select_for_update().filter(pk=author.pk).values_list("pk"))
         _image_quota_check(author=author, adding=cleaned.content.size)
         story_image = StoryImage(author=author, size=cleaned.content.size)
         story_image.image.save(cleaned.name, cleaned.content, save=False)
-        try:
-            story_image.save()
-        except BaseException:
-            story_image.image.storage.delete(story_image.image.name)
-            raise
+        story_image.save()
     return story_image
 
 

@@ -11,6 +11,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from byline.core import pagecache
+from byline.core.images import files_removed_on_failure
 from byline.core.pagination import keyset_page
 from byline.social.story_context import story_engagement
 from byline.stats.services import view_record
@@ -165,7 +166,7 @@ def _editor(request: HttpRequest, story: Story | None) -> HttpResponse:
             form = StoryForm(request.POST, request.FILES, story=story)
             if form.is_valid():
                 try:
-                    with transaction.atomic():
+                    with files_removed_on_failure(), transaction.atomic():
                         saved = _apply_form(form, request=request, story=story)
                         if action == "submit":
                             saved = story_submit(story=saved, by=request.user)
