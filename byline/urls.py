@@ -10,8 +10,6 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
-    # Uploaded media from the local data folder (the scale path serves it from S3 or the proxy).
-    re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$", media, name="media"),
     path("accounts/", include("allauth.urls")),
     path("", include("byline.core.urls")),
     path("", include("byline.communities.urls")),
@@ -27,6 +25,13 @@ urlpatterns = [
     path("", include("byline.stories.urls")),
     path("", include("byline.accounts.urls")),
 ]
+
+if settings.MEDIA_URL.startswith("/"):
+    # Uploaded media from the local data folder (the scale path serves them from S3, the proxy
+    # or a media host of their own: BYLINE_MEDIA_URL).
+    urlpatterns.insert(
+        4, re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$", media, name="media")
+    )
 
 handler404 = "byline.core.views.error_404"
 # A database or cache outage answers 503 with Retry-After; anything else the usual 500 page.

@@ -6,6 +6,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from byline.core.images import ReencodedImageField
+
 HANDLE_MAX_LENGTH = 30
 BIO_MAX_LENGTH = 600
 
@@ -79,7 +81,7 @@ class User(AbstractUser):
     display_name = models.CharField(max_length=80, blank=True)
     bio = models.TextField(max_length=BIO_MAX_LENGTH, blank=True)
     website = models.URLField(max_length=200, blank=True)
-    avatar = models.ImageField(upload_to="avatars/%Y/%m/", blank=True)
+    avatar = ReencodedImageField(upload_to="avatars/%Y/%m/", blank=True)
     # A suspended account can still sign in and read, but not write anything.
     suspended_at = models.DateTimeField(null=True, blank=True)
     suspension_reason = models.CharField(max_length=500, blank=True)

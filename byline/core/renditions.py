@@ -89,7 +89,26 @@ def renditions_generate(*, source_name: str) -> list[ImageRendition]:
     fallback = ImageRendition.Format.PNG if alpha else ImageRendition.Format.JPEG
     stem = PurePosixPath(RENDITIONS_FOLDER) / PurePosixPath(source_name).with_suffix("")
     renditions_delete(source_name=source_name)
-    made = []
+    made: list[ImageRendition] = []
+    try:
+        _make_renditions(image, source_name=source_name, stem=stem, fallback=fallback, made=made)
+    except OSError as error:
+        # A full disk (or a storage outage) half-way: the image is shown without srcset rather
+        # than with some widths missing, and no file is left that no row points to.
+        logger.error("Could not store the renditions of %s: %s", source_name, error)
+        renditions_delete(source_name=source_name)
+        return []
+    return made
+
+
+def _make_renditions(
+    image: Image.Image,
+    *,
+    source_name: str,
+    stem: PurePosixPath,
+    fallback: str,
+    made: list[ImageRendition],
+) -> None:
     # Largest first, each made from the one before it: far less work than resizing the full
     # original three times (reducing_gap lets Pillow shrink by whole factors first).
     resized = image
@@ -121,7 +140,6 @@ def renditions_generate(*, source_name: str) -> list[ImageRendition]:
                     )
             except IntegrityError:  # a concurrent run made this one first
                 default_storage.delete(stored_name)
-    return made
 
 
 @task()

@@ -5,6 +5,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
+from byline.core.images import MEDIA_HEADERS, content_type_of
 from byline.core.models import StaticPage
 from byline.discovery.views import explore, home  # noqa: F401 (home and explore live in discovery)
 
@@ -21,6 +22,19 @@ def error_404(request: HttpRequest, exception: Exception) -> HttpResponse:
 @require_safe
 @cache_control(public=True, max_age=30 * 24 * 3600, immutable=True)
 def media(request: HttpRequest, path: str) -> HttpResponse:
-    """Uploaded files from MEDIA_ROOT. Every file there was re-encoded on upload under a name we
-    chose, so serving it is safe; `serve` refuses paths that leave the folder."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    """Uploaded files from MEDIA_ROOT (`serve` refuses paths that leave the folder).
+
+    Every image there was re-encoded under a name we chose; should a file be anything else
+    (stored by hand, or by an older version), it still cannot act as a page of this site: the
+    type comes from the file's first bytes, never its name, browsers may not sniff another, and
+    the sandbox policy forbids scripts, plugins and the site's origin. The documented nginx
+    block sends the same headers (docs/deploy.md).
+    """
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    if response.status_code == 200:
+        head = response.file_to_stream.read(16)
+        response.file_to_stream.seek(0)
+        response["Content-Type"] = content_type_of(head)
+    for header, value in MEDIA_HEADERS.items():
+        response[header] = value
+    return response

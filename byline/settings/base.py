@@ -296,10 +296,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
-MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "byline.core.storage.MediaFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_MAX_AGE = 3600
@@ -344,6 +343,20 @@ if MEDIA_S3_BUCKET:
             "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
         },
     }
+
+# Local media can be served from a host of their own (a separate origin such as
+# https://media.example.org/, e.g. nginx on the data folder): then image URLs point there, the
+# CSP allows images from it, and Django serves no /media/ itself. With a bucket, use
+# BYLINE_MEDIA_S3_CUSTOM_DOMAIN instead.
+MEDIA_URL = env_str("BYLINE_MEDIA_URL", "/media/")
+if not MEDIA_URL.endswith("/") or not MEDIA_URL.startswith(("/", "https://", "http://")):
+    raise ImproperlyConfigured(
+        "BYLINE_MEDIA_URL must be a path or an http(s) URL ending with a slash, e.g. "
+        f"https://media.example.org/; got {MEDIA_URL!r}."
+    )
+if not MEDIA_URL.startswith("/") and not MEDIA_S3_BUCKET:
+    _parts = urlsplit(MEDIA_URL)
+    MEDIA_ORIGINS = [f"{_parts.scheme}://{_parts.netloc}"]
 
 # --- Limits.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -455,6 +468,10 @@ NEW_ACCOUNT_DAYS = env_int("BYLINE_NEW_ACCOUNT_DAYS", 7, minimum=0)
 NEW_ACCOUNT_DRAFTS_PER_HOUR = env_int("BYLINE_NEW_ACCOUNT_DRAFTS_PER_HOUR", 5, minimum=1)
 # Images uploaded from the editor into story bodies, per person per hour.
 INLINE_IMAGES_PER_HOUR = env_int("BYLINE_INLINE_IMAGES_PER_HOUR", 30, minimum=1)
+# Bytes of editor images one account may keep, in MB (0: no limit), and how many days an editor
+# image nothing refers to is kept before the hourly clean-up deletes it.
+MEDIA_QUOTA_MB = env_int("BYLINE_MEDIA_QUOTA_MB", 1024, minimum=0)
+MEDIA_UNUSED_DAYS = env_int("BYLINE_MEDIA_UNUSED_DAYS", 7, minimum=1)
 # How often the editor autosaves a draft while the author types (milliseconds).
 AUTOSAVE_INTERVAL_MS = env_int("BYLINE_AUTOSAVE_INTERVAL_MS", 4000, minimum=1000)
 # --- Engagement (issue 4): comment throttle for new accounts, page sizes.

@@ -20,7 +20,7 @@ from django.utils.text import slugify
 
 from byline.accounts.models import RESERVED_HANDLES, User, handle_validator
 from byline.communities.models import Community
-from byline.core.images import clean_image
+from byline.core.images import clean_image, files_removed_on_failure
 from byline.stories.models import (
     BODY_MAX_LENGTH,
     CAPTION_MAX_LENGTH,
@@ -296,7 +296,7 @@ def import_story(
         except ValidationError as error:
             raise StoryImportError(parsed.path, error.messages[0], "hero_image") from None
 
-    with transaction.atomic():
+    with files_removed_on_failure(), transaction.atomic():
         author = author or _author(parsed)
         slug = parsed.slug or slugify(parsed.title)[:150].strip("-") or "story"
         existing = Story.objects.filter(author=author, slug=slug).first()
@@ -315,7 +315,10 @@ def import_story(
             check_quota=False,  # an operator's import, not a new account's spam
         )
         if hero is not None:
-            story.hero_image.save(f"{story.slug[:60]}.{hero.extension}", hero.content, save=False)
+            try:
+                story.hero_image.save(hero.name, hero.content, save=False)
+            except ValidationError as error:  # the disk is full: nothing of this story stays
+                raise StoryImportError(parsed.path, error.messages[0], "hero_image") from None
             story.hero_width, story.hero_height = hero.width, hero.height
             story_render(story=story)
             story.save()

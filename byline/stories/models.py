@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from byline.core.images import ReencodedImageField
+
 TITLE_MAX_LENGTH = 150
 SUBTITLE_MAX_LENGTH = 250
 BODY_MAX_LENGTH = 100_000
@@ -90,7 +92,7 @@ class Story(models.Model):
     # Rendered and sanitized from `body` on every save (never per request).
     body_html = models.TextField(blank=True, editable=False)
 
-    hero_image = models.ImageField(
+    hero_image = ReencodedImageField(
         upload_to="heroes/%Y/%m/", blank=True, width_field="hero_width", height_field="hero_height"
     )
     hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -197,6 +199,13 @@ class StoryRevision(models.Model):
         return reverse("stories:revision", kwargs={"pk": self.story_id, "revision_pk": self.pk})
 
 
+def deleted_account():
+    """The sentinel that takes over a deleted account's editor images (see StoryImage.author)."""
+    from byline.accounts.services import deleted_user_get
+
+    return deleted_user_get()
+
+
 def _inline_image_path(instance: StoryImage, filename: str) -> str:
     # The name is ours (a random token), never the client's file name.
     return f"inline/{timezone.now():%Y/%m}/{filename}"
@@ -205,14 +214,22 @@ def _inline_image_path(instance: StoryImage, filename: str) -> str:
 class StoryImage(models.Model):
     """An image uploaded from the editor for use inside a story body (Markdown `![alt](url)`)."""
 
+    # A deleted account's images go to the "Deleted account" sentinel rather than with it: the
+    # stories kept under the sentinel (or others' stories) may show them, and the clean-up
+    # deletes the rest, with their files, at its next run (story_images_delete_unused).
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="story_images"
+        settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_account), related_name="story_images"
     )
-    image = models.ImageField(
+    image = ReencodedImageField(
         upload_to=_inline_image_path, width_field="width", height_field="height"
     )
     width = models.PositiveIntegerField(null=True, editable=False)
     height = models.PositiveIntegerField(null=True, editable=False)
+    # Bytes of the stored file, counted against the author's BYLINE_MEDIA_QUOTA_MB.
+    size = models.PositiveIntegerField(default=0, editable=False)
+    # Every story whose text, now or in a revision, refers to this image (kept by the services
+    # when a revision is recorded); an image with none is deleted after BYLINE_MEDIA_UNUSED_DAYS.
+    stories = models.ManyToManyField(Story, related_name="inline_images", blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

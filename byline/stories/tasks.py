@@ -8,7 +8,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
+from byline.core.periodic import periodic
 from byline.stories.models import Story
+from byline.stories.services import story_images_delete_unused
 
 SUBJECTS = {
     "approve": "Your story “{title}” is published",
@@ -37,3 +39,10 @@ def send_moderation_email(*, story_id: int, action: str, reason: str = "") -> No
         from_email=None,
         recipient_list=[story.author.email],
     )
+
+
+@periodic(every=3600)
+@task()
+def story_images_prune() -> int:
+    """Hourly: delete editor images nothing has referred to for BYLINE_MEDIA_UNUSED_DAYS."""
+    return story_images_delete_unused()

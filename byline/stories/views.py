@@ -11,6 +11,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from byline.core import pagecache
+from byline.core.images import files_removed_on_failure
 from byline.core.pagination import keyset_page
 from byline.social.story_context import story_engagement
 from byline.stats.services import view_record
@@ -165,7 +166,7 @@ def _editor(request: HttpRequest, story: Story | None) -> HttpResponse:
             form = StoryForm(request.POST, request.FILES, story=story)
             if form.is_valid():
                 try:
-                    with transaction.atomic():
+                    with files_removed_on_failure(), transaction.atomic():
                         saved = _apply_form(form, request=request, story=story)
                         if action == "submit":
                             saved = story_submit(story=saved, by=request.user)
@@ -302,21 +303,25 @@ def inline_image_upload(request: HttpRequest) -> HttpResponse:
     wants_json = "application/json" in request.headers.get("Accept", "")
     form = InlineImageForm(request.POST or None, request.FILES or None)
     uploaded = None
+    # 507 Insufficient Storage when the disk is full: the file was fine, try again later.
+    status = 422
     if request.method == "POST" and form.is_valid():
         try:
             uploaded = story_image_upload(author=request.user, image=form.cleaned_data["image"])
         except ValidationError as error:
             form.add_error("image", error)
+            if any(item.code == "storage_full" for item in error.error_list):
+                status = 507
     if wants_json and request.method == "POST":
         if uploaded is None:
             errors = [message for messages_ in form.errors.values() for message in messages_]
-            return JsonResponse({"errors": errors}, status=422)
+            return JsonResponse({"errors": errors}, status=status)
         return JsonResponse({"url": uploaded.image.url, "width": uploaded.width})
     markdown = ""
     if uploaded is not None:
         alt = form.cleaned_data["alt"].replace("]", "").replace("[", "") or "Image"
         markdown = f"![{alt}]({uploaded.image.url})"
-    status = 422 if form.errors else 200
+    status = status if form.errors else 200
     return render(
         request,
         "stories/story_image_upload.html",

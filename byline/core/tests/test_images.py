@@ -342,3 +342,83 @@ def test_the_renditions_command_fills_in_what_is_missing(alice):
     out = io.StringIO()
     call_command("renditions", stdout=out)
     assert "0 image(s)" in out.getvalue()
+
+
+# --- Polyglots: whatever a file carries besides its pixels is gone after re-encoding -----------
+
+SCRIPT = b"<html><script>alert(document.cookie)</script></html>"
+
+
+def jpeg_polyglot() -> bytes:
+    """A real JPEG that is also HTML: a script in the COM segment, in EXIF and after the end."""
+    exif = Image.Exif()
+    exif[0x010E] = SCRIPT.decode()  # ImageDescription
+    return jpeg_bytes(comment=SCRIPT, exif=exif.tobytes()) + SCRIPT
+
+
+def test_a_jpeg_polyglot_really_carries_its_html():
+    data = jpeg_polyglot()
+    assert data.count(b"<script>") == 3
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.info["comment"] == SCRIPT  # Pillow reads it, and would write it back
+
+
+def test_html_in_a_jpeg_comment_exif_or_tail_does_not_survive():
+    cleaned = clean_image(upload(jpeg_polyglot()))
+    data = cleaned.content.read()
+    assert b"<script" not in data
+    assert b"<html" not in data
+    with Image.open(io.BytesIO(data)) as image:
+        assert "comment" not in image.info
+        assert not image.getexif()
+
+
+def test_text_in_a_gif_comment_does_not_survive():
+    buffer = io.BytesIO()
+    Image.new("P", (30, 30)).save(buffer, "GIF", comment=SCRIPT)
+    cleaned = clean_image(upload(buffer.getvalue() + SCRIPT, "a.gif"))
+    assert b"<script" not in cleaned.content.read()
+
+
+def test_a_cleaned_image_has_one_fresh_name_and_its_real_content_type():
+    png = io.BytesIO()
+    Image.new("RGBA", (20, 20), (0, 0, 0, 0)).save(png, "PNG")
+    cleaned = clean_image(upload(png.getvalue(), "photo.jpg"))
+    assert cleaned.name == cleaned.name == cleaned.content.name
+    assert cleaned.name.endswith(".png")
+    assert cleaned.content.content_type == "image/png"
+    assert clean_image(upload(jpeg_bytes(), "a.png")).content.content_type == "image/jpeg"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["avatar", "hero", "inline", "logo"])
+def test_every_image_field_re_encodes_and_renames_what_it_is_given(field, alice, community):
+    """Any code that stores a file in an image field (admin, demo, imports, a future view) gets
+    the same gate: the field itself cleans what it is given and names the file."""
+    from django.core.files.base import ContentFile
+
+    from byline.stories.models import StoryImage
+
+    instance, attribute = {
+        "avatar": (alice, "avatar"),
+        "hero": (make_story(alice), "hero_image"),
+        "inline": (StoryImage(author=alice), "image"),
+        "logo": (community, "logo"),
+    }[field]
+    getattr(instance, attribute).save("../evil.html", ContentFile(jpeg_polyglot()))
+    stored = getattr(instance, attribute)
+    assert "evil" not in stored.name
+    assert stored.name.endswith(".jpg")
+    with stored.open("rb") as handle:
+        data = handle.read()
+    assert b"<script" not in data
+    assert data.startswith(b"\xff\xd8\xff")
+
+
+@pytest.mark.django_db
+def test_an_image_field_refuses_what_is_not_an_image(community):
+    from django.core.files.base import ContentFile
+
+    with pytest.raises(ValidationError, match="SVG or another text document"):
+        community.logo.save("logo.svg", ContentFile(b"<svg onload=alert(1)></svg>"))
+    assert not community.logo

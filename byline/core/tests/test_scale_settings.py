@@ -27,6 +27,7 @@ print(json.dumps({
     "STORAGES": settings.STORAGES,
     "LOG_FORMAT": settings.LOG_FORMAT,
     "IMG_SRC": settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"],
+    "MEDIA_URL": settings.MEDIA_URL,
 }, default=repr))
 """
 SCALE_VARIABLES = ("DATABASE_URL", "DATABASE_REPLICA_URLS", "REDIS_URL", "BYLINE_TASKS")

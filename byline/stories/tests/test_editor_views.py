@@ -389,3 +389,17 @@ def test_an_identical_autosave_from_an_old_window_is_not_a_conflict(client, alic
     again = client.post(url, {"title": story.title, "body": "same words", "version": opened_at})
     assert again.status_code == 200
     assert again.json()["saved"]
+
+
+def test_a_hero_stored_by_a_save_that_then_fails_leaves_no_file(client, alice, settings):
+    """Submit with a hero but no text: the story is refused after the image was stored, and
+    the rolled-back save must not leave the file behind (each retry would leak one)."""
+    client.force_login(alice)
+    response = client.post(
+        reverse("stories:write"), _form(body="", hero_image=image_file(), action="submit")
+    )
+    assert response.status_code == 422
+    assert b"write something before submitting" in response.content
+    assert not Story.objects.exists()
+    media = settings.MEDIA_ROOT
+    assert not media.exists() or not any(path.is_file() for path in media.rglob("*"))
