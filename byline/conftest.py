@@ -109,6 +109,14 @@ def _no_scheduled_view_flush(monkeypatch):
 
 
 @pytest.fixture
+def no_comment_limits(settings):
+    """For tests that build a big thread quickly: one author may post any number of comments,
+    the same text too (the limits have their own tests)."""
+    settings.COMMENT_RATE_PER_MINUTE = 100_000
+    settings.COMMENT_DUPLICATE_MINUTES = 0
+
+
+@pytest.fixture
 def community(db) -> Community:
     return Community.objects.create(name="Earth", slug="earth", description="The planet we share.")
 
@@ -172,3 +180,66 @@ def pytest_runtest_setup(item):
         pytest.skip(message)
     if item.get_closest_marker("fault") and not os.environ.get("BYLINE_FAULT_TEST"):
         pytest.skip("fault test: runs in its own CI stage (BYLINE_FAULT_TEST=1, .ci/run stage 4)")
+
+
+# --- Real concurrency (several threads, each with its own database connection).
+@pytest.fixture
+def concurrent_db(transactional_db, tmp_path):
+    """A database that several threads can write at once, as in production.
+
+    PostgreSQL: the test database as it is (real concurrent transactions). SQLite: the test
+    database lives in memory with a shared cache, where a second writer fails at once ("database
+    table is locked") instead of waiting for the first. For the test, it is copied to a file and
+    every connection opened meanwhile goes there: WAL, busy_timeout and IMMEDIATE transactions,
+    exactly the production settings. The in-memory database is put back afterwards (and emptied
+    by pytest-django as usual).
+    """
+    import sqlite3
+
+    from django.db import connection, connections
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    connection.ensure_connection()
+    memory = connection.connection
+    copy = sqlite3.connect(tmp_path / "concurrent.sqlite3")
+    memory.backup(copy)
+    copy.close()
+    settings_dict = connection.settings_dict  # shared with every thread's new connection
+    name = settings_dict["NAME"]
+    connection.connection = None  # keep the in-memory one open (closing it would drop it)
+    settings_dict["NAME"] = str(tmp_path / "concurrent.sqlite3")
+    try:
+        yield
+    finally:
+        connections.close_all()
+        settings_dict["NAME"] = name
+        connection.connection = memory
+
+
+def run_together(*calls, timeout: float = 60):
+    """Run the callables at the same moment, each in its own thread (and database connection);
+    their results (or the exceptions they raised) in the order given."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait(timeout)
+            results[index] = call()
+        except Exception as error:  # reported to the test, which decides
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    return results

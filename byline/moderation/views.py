@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from byline.core.pagination import keyset_page
+from byline.core.transitions import Conflict
 from byline.insights.labels import HOW_IT_WORKS
 from byline.moderation.models import ModerationAction
 from byline.moderation.policies import MODERATORS_ONLY, can_read_audit_log, can_use_review_queue
@@ -117,7 +118,7 @@ def unpublish_story(request: HttpRequest, pk: int) -> HttpResponse:
     _require_moderator(request)
     story = _story_or_404(pk)
     if not story.is_published:
-        raise Http404("This story is not published.")
+        raise Conflict("This story is not published (any more): someone took it down already.")
     form = UnpublishForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         story_unpublish(story=story, by=request.user, reason=form.cleaned_data["reason"])

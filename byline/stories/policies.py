@@ -71,8 +71,12 @@ def can_delete_story(user: User | None, story: Story) -> bool:
     return can_edit_story(user, story)
 
 
+def can_decide_on_story(user: User | None, story: Story) -> bool:
+    """Moderators decide on other people's stories, never on their own. Whether the story's
+    state allows a decision is checked by the state change itself (byline.core.transitions)."""
+    return is_moderator(user) and story.author_id != user.pk
+
+
 def can_review_story(user: User | None, story: Story) -> bool:
     """Moderators decide on submitted stories, never on their own."""
-    return (
-        is_moderator(user) and story.status == story.Status.SUBMITTED and story.author_id != user.pk
-    )
+    return can_decide_on_story(user, story) and story.status == story.Status.SUBMITTED
