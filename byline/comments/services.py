@@ -15,7 +15,7 @@ from django.utils import timezone
 from byline.accounts.models import User
 from byline.comments.models import BODY_MAX_LENGTH, Comment
 from byline.comments.policies import can_change_comment, can_comment, can_toggle_comments
-from byline.core.transitions import Conflict, hold, transition
+from byline.core.transitions import Conflict, hold, lock_if, transition
 from byline.social.models import Notification
 from byline.social.services import notification_create
 from byline.stories.models import Story
@@ -199,9 +199,11 @@ def comment_delete(*, comment: Comment, by: User) -> bool:
         )
         deleted_row = False
     else:
-        visible = Comment.objects.filter(pk=comment.pk, is_deleted=False, is_hidden=False)
-        if not visible.delete()[0]:
+        # The comment's row first, as the moderation services lock it: deleting cascades to
+        # its reports, and locking them before the comment would deadlock with a moderator.
+        if not lock_if(comment, {"is_deleted": False, "is_hidden": False}):
             raise Conflict(gone)
+        comment.delete()
         deleted_row = True
     Story.objects.filter(pk=comment.story_id).update(comment_count=F("comment_count") - 1)
     return deleted_row

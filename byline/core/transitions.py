@@ -52,7 +52,10 @@ def _locked_rows(obj: models.Model, expect: dict[str, Any]) -> models.QuerySet:
     ):
         # Without FOR UPDATE, only a write lock taken at BEGIN makes the read below current.
         raise ImproperlyConfigured("SQLite needs OPTIONS transaction_mode IMMEDIATE (settings).")
-    return model._default_manager.using(using).select_for_update().filter(pk=obj.pk, **expect)
+    # FOR NO KEY UPDATE: excludes the other lockers and writers of the row, but not the
+    # inserts elsewhere that merely reference it (a comment's author, a notice's recipient).
+    rows = model._default_manager.using(using).select_for_update(no_key=True)
+    return rows.filter(pk=obj.pk, **expect)
 
 
 def lock_if(obj: models.Model, expect: dict[str, Any]) -> bool:
