@@ -85,8 +85,9 @@ def approve_story(request: HttpRequest, pk: int) -> HttpResponse:
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
         story_approve(story=story, by=request.user, note=note)
-    except PermissionDenied:
-        messages.error(request, "This story is not waiting for your review.")
+    except PermissionDenied as error:
+        # Their own story. A story no longer waiting for review raises Conflict (a 409 page).
+        messages.error(request, str(error) or "You cannot decide on this story.")
         return redirect("moderation:queue")
     messages.success(request, f"Approved and published “{story.title}”. The author is notified.")
     return redirect("moderation:queue")
@@ -102,8 +103,8 @@ def reject_story(request: HttpRequest, pk: int) -> HttpResponse:
         return _review_page(request, story, reject_form=form, status=422)
     try:
         story_reject(story=story, by=request.user, reason=form.cleaned_data["reason"])
-    except PermissionDenied:
-        messages.error(request, "This story is not waiting for your review.")
+    except PermissionDenied as error:
+        messages.error(request, str(error) or "You cannot decide on this story.")
         return redirect("moderation:queue")
     except ValidationError as error:
         form.add_error(None, error)

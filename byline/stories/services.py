@@ -428,7 +428,11 @@ DECIDED = (
 @transaction.atomic
 def story_approve(*, story: Story, by: User, note: str = "") -> Story:
     """A moderator publishes a submitted story. Logged; the author is notified."""
-    _require(policies.can_decide_on_story(by, story), by, "Only moderators can approve stories.")
+    _require(
+        policies.can_decide_on_story(by, story),
+        by,
+        "Only moderators can approve stories, and never their own.",
+    )
     story_publish(story=story, from_states=(Story.Status.SUBMITTED,), conflict=DECIDED)
     _notify_decision(story=story, moderator=by, action="approve", reason=note.strip())
     return story
@@ -437,7 +441,11 @@ def story_approve(*, story: Story, by: User, note: str = "") -> Story:
 @transaction.atomic
 def story_reject(*, story: Story, by: User, reason: str) -> Story:
     """A moderator sends a submitted story back with a reason the author sees. Logged, notified."""
-    _require(policies.can_decide_on_story(by, story), by, "Only moderators can reject stories.")
+    _require(
+        policies.can_decide_on_story(by, story),
+        by,
+        "Only moderators can reject stories, and never their own.",
+    )
     reason = reason.strip()
     if not reason:
         raise ValidationError("Tell the author why the story is not approved.", code="reason")
