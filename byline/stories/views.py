@@ -211,6 +211,7 @@ def _editor(request: HttpRequest, story: Story | None) -> HttpResponse:
                 except StoryEditConflict as error:
                     extra = _conflict_context(request, error)
                     form, story, status = extra.pop("form"), extra.pop("story"), 409
+                    preview_html = render_markdown(form.data.get("body", ""))  # theirs
                 except Conflict as error:
                     # e.g. "Submit" pressed in a second tab after the story went to review.
                     form.add_error(None, error.message)

@@ -13,11 +13,20 @@ from byline.tests.test_browser_writing import CAST_PASSWORD, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def second_tab(page):
+    """Another tab of the same browser (the same session), with the same error watch."""
+    tab = page.context.new_page()
+    tab.errors = []
+    tab.on("pageerror", lambda error: tab.errors.append(str(error)))
+    tab.on("dialog", lambda dialog: (tab.errors.append(dialog.message), dialog.dismiss()))
+    return tab
+
+
 def test_a_stale_tab_cannot_overwrite_newer_text_without_the_author_choosing(page_factory, alice):
     story = make_story(alice, title="Two tabs", body="The first text.")
     tab_a = page_factory(DESKTOP)
     sign_in(tab_a, "alice", CAST_PASSWORD)
-    tab_b = tab_a.context.new_page()  # the same browser, the same session
+    tab_b = second_tab(tab_a)
     edit = f"/write/{story.pk}/"
     tab_a.goto(edit)
     tab_b.goto(edit)
@@ -51,7 +60,7 @@ def test_keeping_the_saved_version_discards_the_stale_tab(page_factory, alice):
     story = make_story(alice, title="Two tabs", body="The first text.")
     tab_a = page_factory(DESKTOP)
     sign_in(tab_a, "alice", CAST_PASSWORD)
-    tab_b = tab_a.context.new_page()
+    tab_b = second_tab(tab_a)
     tab_a.goto(f"/write/{story.pk}/")
     tab_b.goto(f"/write/{story.pk}/")
     tab_b.fill("textarea[name=body]", "Newer.")
