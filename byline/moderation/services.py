@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -104,14 +104,20 @@ def report_create(
         raise ValidationError(
             f"Keep the details under 1,000 characters (these have {len(details):,})."
         )
-    existing = Report.objects.filter(
+    open_reports = Report.objects.filter(
         reporter=reporter, status=Report.Status.OPEN, story=story, comment=comment
-    ).first()
+    )
+    existing = open_reports.first()
     if existing is not None:
         return existing
-    return Report.objects.create(
-        reporter=reporter, story=story, comment=comment, reason=reason, details=details
-    )
+    try:
+        with transaction.atomic():
+            return Report.objects.create(
+                reporter=reporter, story=story, comment=comment, reason=reason, details=details
+            )
+    except IntegrityError:
+        # The same report sent twice at once: the unique constraint lets one in.
+        return open_reports.get()
 
 
 @transaction.atomic

@@ -188,3 +188,12 @@ def test_the_author_deleting_while_a_moderator_hides_counts_the_comment_once(rep
     assert len([code for code in codes if code in (200, 302)]) == 1, codes
     assert Story.objects.get(pk=comment.story_id).comment_count == 0
     assert Comment.objects.filter(pk=comment.pk, is_hidden=False, is_deleted=False).count() == 0
+
+
+def test_the_same_report_sent_at_once_opens_one_report(alice, bob):
+    story = make_story(alice, title="Reported twice")
+    (reader,) = signed_in_clients([bob])
+    url = reverse("moderation:report_story", args=[story.pk])
+    responses = run_together(*[lambda: reader.post(url, {"reason": "spam"}) for _ in range(5)])
+    assert statuses(responses) == [302] * 5
+    assert Report.objects.filter(story=story).count() == 1
