@@ -41,8 +41,11 @@ def _setup() -> dict:
 def _comment(story, reader) -> tuple[str, bytes]:
     from byline.comments.services import comment_create
 
+    # A different text each time: the same one again within minutes is refused as a duplicate.
     comment = comment_create(
-        story=story, author=reader, body="A benchmark comment, *kindly* meant."
+        story=story,
+        author=reader,
+        body=f"A benchmark comment, *kindly* meant ({random.getrandbits(64):x}).",
     )
     return "201 Created", str(comment.pk).encode()
 

@@ -109,6 +109,14 @@ def _no_scheduled_view_flush(monkeypatch):
 
 
 @pytest.fixture
+def no_comment_limits(settings):
+    """For tests that build a big thread quickly: one author may post any number of comments,
+    the same text too (the limits have their own tests)."""
+    settings.COMMENT_RATE_PER_MINUTE = 100_000
+    settings.COMMENT_DUPLICATE_MINUTES = 0
+
+
+@pytest.fixture
 def community(db) -> Community:
     return Community.objects.create(name="Earth", slug="earth", description="The planet we share.")
 
@@ -172,6 +180,42 @@ def pytest_runtest_setup(item):
         pytest.skip(message)
     if item.get_closest_marker("fault") and not os.environ.get("BYLINE_FAULT_TEST"):
         pytest.skip("fault test: runs in its own CI stage (BYLINE_FAULT_TEST=1, .ci/run stage 4)")
+
+
+# --- Real concurrency (several threads, each with its own database connection).
+@pytest.fixture
+def concurrent_db(transactional_db):
+    """A database that several threads can write at once, as in production: real concurrent
+    transactions on PostgreSQL; on SQLite the test database is a file (settings/test.py), so
+    threads meet WAL, busy_timeout and IMMEDIATE transactions exactly as the site does."""
+    yield
+
+
+def run_together(*calls, timeout: float = 60):
+    """Run the callables at the same moment, each in its own thread (and database connection);
+    their results (or the exceptions they raised) in the order given."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait(timeout)
+            results[index] = call()
+        except Exception as error:  # reported to the test, which decides
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    return results
 
 
 # A throwaway Redis that a test may stop and start (byline/tests/outage.py).

@@ -28,6 +28,9 @@ class UserAdmin(BaseUserAdmin):
     date_hierarchy = "date_joined"
     inlines = [HandleRedirectInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    # A suspension changes only through the actions that byline.moderation.admin adds (the
+    # moderation services: audit log, notice to the person).
+    readonly_fields = ["suspended_at", "suspension_reason"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         ("Profile", {"fields": ("display_name", "bio", "website", "avatar")}),

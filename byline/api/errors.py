@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from byline.core.health import RETRY_AFTER_SECONDS, is_outage
+from byline.core.transitions import Conflict
 from byline.stories.policies import SUSPENDED_MESSAGE
 
 logger = logging.getLogger("byline.api")
@@ -41,6 +42,8 @@ SERVICE_ERRORS: dict[str, tuple[int, str, str | None]] = {
     "draft_quota": (429, "rate_limited", None),
     "image_quota": (429, "rate_limited", None),
     "comment_throttle": (429, "rate_limited", None),
+    "comment_rate": (429, "rate_limited", None),
+    "comment_duplicate": (409, "duplicate", "body"),
     "empty": (422, "invalid", "body"),
     "comment_empty": (422, "invalid", "body"),
     "comment_too_long": (422, "invalid", "body"),
@@ -53,9 +56,12 @@ SERVICE_ERRORS: dict[str, tuple[int, str, str | None]] = {
 }
 
 
-def retry_after(code: str) -> int:
-    """Seconds until a service quota (code from SERVICE_ERRORS) lets the caller try again; the
-    longest it can take, since the services count over a sliding window."""
+def retry_after(code: str, params: dict | None = None) -> int:
+    """Seconds until a service quota (code from SERVICE_ERRORS) lets the caller try again: what
+    the service said (`retry_after` in the error's params), else the longest it can take, since
+    the services count over a sliding window."""
+    if params and isinstance(params.get("retry_after"), int):
+        return params["retry_after"]
     if code == "comment_throttle":
         return settings.COMMENT_NEW_ACCOUNT_WINDOW_MINUTES * 60
     return 3600
@@ -143,7 +149,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
             message = error.messages[0] if error.messages else "Invalid input."
             response = error_response(api, request, status, code, message, field=field)
             if status == 429:
-                response["Retry-After"] = str(retry_after(error.code))
+                response["Retry-After"] = str(retry_after(error.code, error.params))
             return response
         if hasattr(exc, "error_dict"):
             errors = [
@@ -176,6 +182,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
             return error_response(api, request, 403, "csrf_failed", "CSRF check failed.")
         code = codes.get(exc.status_code, "bad_request" if exc.status_code < 500 else "error")
         return error_response(api, request, exc.status_code, code, str(exc))
+
+    def on_conflict(request, exc: Conflict):
+        # A state change that lost to a simultaneous one, or came after it.
+        return error_response(api, request, 409, exc.code, exc.message)
 
     def on_404(request, exc):
         return error_response(api, request, 404, "not_found", "Not found.")
@@ -211,3 +221,4 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(NinjaValidationError, on_validation)
     api.add_exception_handler(DjangoValidationError, on_django_validation)
     api.add_exception_handler(ApiError, on_api_error)
+    api.add_exception_handler(Conflict, on_conflict)

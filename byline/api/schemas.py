@@ -146,6 +146,10 @@ class StoryOut(StorySummaryOut):
     comments_enabled: bool
     rejection_reason: str
     created_at: dt.datetime
+    version: int = Field(
+        description="The text's version, one more on every save. Send it back as `version` "
+        "(or `If-Match`) when editing, so that an edit made on an old copy is refused (409)."
+    )
 
 
 Title = Annotated[
@@ -182,6 +186,14 @@ class StoryPatch(Schema):
     comments_enabled: bool | None = None
     hero_image_caption: Caption | None = None
     hero_image_credit: Credit | None = None
+    version: int | None = Field(
+        None,
+        ge=1,
+        le=2**31,
+        description="The version this edit was made on (from StoryOut). When the story was "
+        "saved since with other text, nothing is changed and the answer is 409 "
+        "`edit_conflict`. Also accepted as the `If-Match` header.",
+    )
 
 
 class ReasonIn(Schema):

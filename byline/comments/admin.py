@@ -10,5 +10,7 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ["story", "author"]
     search_fields = ["body", "author__username", "story__title"]
     raw_id_fields = ["story", "author", "parent"]
-    readonly_fields = ["body_html"]
+    # Hidden and deleted change only through the actions that byline.moderation.admin adds (the
+    # moderation services: audit log, comment counts, notices).
+    readonly_fields = ["body_html", "is_hidden", "is_deleted"]
     date_hierarchy = "created_at"

@@ -24,7 +24,11 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["story", "created_at", "id"], name="comment_story_idx")]
+        indexes = [
+            models.Index(fields=["story", "created_at", "id"], name="comment_story_idx"),
+            # The author's recent comments: rate limit and duplicate check on every post.
+            models.Index(fields=["author", "created_at"], name="comment_author_recent_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Comment {self.pk} on {self.story_id}"

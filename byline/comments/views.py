@@ -17,6 +17,7 @@ from byline.comments.services import (
 from byline.social.actions import public_story_or_404, section_response
 
 SECTION = "comments/_story_comments.html"
+RATE_LIMITED = {"comment_rate", "comment_throttle"}
 
 
 @login_required
@@ -42,7 +43,7 @@ def create(request: HttpRequest, story_id: int) -> HttpResponse:
                 "comment_draft": body[:20000],
                 "error_parent": parent.pk if parent else None,
             },
-            status=400,
+            status=429 if getattr(exc, "code", None) in RATE_LIMITED else 400,
         )
     if not request.htmx:
         messages.success(request, "Your comment is posted.")

@@ -81,3 +81,38 @@ class PrimaryPinMiddleware:
                 samesite="Lax",
             )
         return response
+
+
+class ConflictMiddleware:
+    """A state change that lost to a simultaneous one (byline.core.transitions.Conflict) is
+    answered with 409 and a page that says what happened, never a 500 or a silent success.
+    An htmx request gets the message as a notice and `HX-Refresh`: the page reloads and shows
+    things as they are now (htmx swaps no 4xx answer into the page). Views that can offer more
+    (the editor's "keep theirs or mine") catch Conflict themselves."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.contrib import messages
+        from django.shortcuts import render
+        from django.utils.http import url_has_allowed_host_and_scheme
+
+        from byline.core.transitions import Conflict
+
+        if not isinstance(exception, Conflict):
+            return None
+        if getattr(request, "htmx", False):
+            messages.error(request, exception.message)
+            return HttpResponse(exception.message, status=409, headers={"HX-Refresh": "true"})
+        back = request.headers.get("Referer", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = ""
+        return render(
+            request, "409.html", {"message": exception.message, "back_url": back}, status=409
+        )

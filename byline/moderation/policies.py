@@ -1,5 +1,5 @@
 """Who may use the moderation pages, report content and handle reports. The story decisions
-themselves are checked again by the story services (byline.stories.policies.can_review_story)."""
+themselves are checked again by the story services (byline.stories.policies.can_decide_on_story)."""
 
 from __future__ import annotations
 

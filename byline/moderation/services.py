@@ -4,11 +4,12 @@ from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from byline.accounts.models import User
+from byline.core.transitions import Conflict, transition
 from byline.moderation.models import ModerationAction
 
 if TYPE_CHECKING:
@@ -58,13 +59,25 @@ def _notify(*, recipient: User, message: str, story=None, comment=None) -> None:
 
 
 def _close_reports(*, by: User, status: str, **target) -> int:
+    """Close the open reports on a target, each by its own state change: a report closed
+    meanwhile by someone else is skipped, and its reporter hears from that decision only."""
     from byline.moderation.models import Report
 
-    reports = Report.objects.filter(status=Report.Status.OPEN, **target)
-    reporters = {report.reporter for report in reports.select_related("reporter")}
-    closed = reports.update(status=status, closed_at=timezone.now(), closed_by=by)
-    for reporter in reporters:
-        _notify(recipient=reporter, message="Thank you: a moderator acted on your report.")
+    closed = 0
+    for report in Report.objects.filter(status=Report.Status.OPEN, **target).select_related(
+        "reporter"
+    ):
+        try:
+            transition(
+                report,
+                expect={"status": Report.Status.OPEN},
+                changes={"status": status, "closed_at": timezone.now(), "closed_by": by},
+                conflict="",
+            )
+        except Conflict:
+            continue
+        closed += 1
+        _notify(recipient=report.reporter, message="Thank you: a moderator acted on your report.")
     return closed
 
 
@@ -91,83 +104,104 @@ def report_create(
         raise ValidationError(
             f"Keep the details under 1,000 characters (these have {len(details):,})."
         )
-    existing = Report.objects.filter(
+    open_reports = Report.objects.filter(
         reporter=reporter, status=Report.Status.OPEN, story=story, comment=comment
-    ).first()
+    )
+    existing = open_reports.first()
     if existing is not None:
         return existing
-    return Report.objects.create(
-        reporter=reporter, story=story, comment=comment, reason=reason, details=details
-    )
+    try:
+        with transaction.atomic():
+            return Report.objects.create(
+                reporter=reporter, story=story, comment=comment, reason=reason, details=details
+            )
+    except IntegrityError:
+        # The same report sent twice at once: the unique constraint lets one in.
+        return open_reports.get()
 
 
 @transaction.atomic
 def report_dismiss(*, report: Report, by: User, reason: str = "") -> Report:
     """Close a report without acting on its target."""
     _moderator_only(by)
-    if report.is_open:
-        report.status = report.Status.DISMISSED
-        report.closed_at = timezone.now()
-        report.closed_by = by
-        report.save(update_fields=["status", "closed_at", "closed_by"])
-        moderation_log(
-            actor=by, action=ModerationAction.Action.DISMISS_REPORT, target=report, reason=reason
-        )
-        _notify(
-            recipient=report.reporter,
-            message=_with_reason(
-                "A moderator reviewed your report and left the content up", reason
-            ),
-        )
+    transition(
+        report,
+        expect={"status": report.Status.OPEN},
+        changes={"status": report.Status.DISMISSED, "closed_at": timezone.now(), "closed_by": by},
+        conflict="This report is already closed: another moderator decided on it.",
+    )
+    moderation_log(
+        actor=by, action=ModerationAction.Action.DISMISS_REPORT, target=report, reason=reason
+    )
+    _notify(
+        recipient=report.reporter,
+        message=_with_reason("A moderator reviewed your report and left the content up", reason),
+    )
     return report
+
+
+def _story_comment_count(comment: Comment, delta: int) -> None:
+    from byline.stories.models import Story
+
+    Story.objects.filter(pk=comment.story_id).update(comment_count=F("comment_count") + delta)
 
 
 @transaction.atomic
 def comment_hide(*, comment: Comment, by: User, reason: str = "") -> Comment:
     """Hide a comment from readers (reversible); its open reports are closed as acted on."""
     from byline.moderation.models import Report
-    from byline.stories.models import Story
 
     _moderator_only(by)
-    if not comment.is_hidden:
-        comment.is_hidden = True
-        comment.save(update_fields=["is_hidden"])
-        if not comment.is_deleted:
-            Story.objects.filter(pk=comment.story_id).update(comment_count=F("comment_count") - 1)
-        moderation_log(actor=by, action=ModerationAction.Action.HIDE, target=comment, reason=reason)
-        _notify(
-            recipient=comment.author,
-            story=comment.story,
-            comment=comment,
-            message=_with_reason(
-                f"A moderator hid your comment on \u201c{comment.story.title}\u201d", reason
-            ),
+    # Two outcomes for the count, each its own compare-and-set: a visible comment leaves it,
+    # one its author deleted (kept for its replies) had left it already.
+    conflict = "This comment is already hidden: another moderator got there first."
+    try:
+        transition(
+            comment,
+            expect={"is_hidden": False, "is_deleted": False},
+            changes={"is_hidden": True},
+            conflict=conflict,
         )
+        _story_comment_count(comment, -1)
+    except Conflict:
+        transition(
+            comment,
+            expect={"is_hidden": False, "is_deleted": True},
+            changes={"is_hidden": True},
+            conflict=conflict,
+        )
+    moderation_log(actor=by, action=ModerationAction.Action.HIDE, target=comment, reason=reason)
+    _notify(
+        recipient=comment.author,
+        story=comment.story,
+        comment=comment,
+        message=_with_reason(
+            f"A moderator hid your comment on \u201c{comment.story.title}\u201d", reason
+        ),
+    )
     _close_reports(by=by, status=Report.Status.RESOLVED, comment=comment)
     return comment
 
 
 @transaction.atomic
 def comment_unhide(*, comment: Comment, by: User, reason: str = "") -> Comment:
-    from byline.stories.models import Story
-
     _moderator_only(by)
-    if comment.is_hidden:
-        comment.is_hidden = False
-        comment.save(update_fields=["is_hidden"])
-        if not comment.is_deleted:
-            Story.objects.filter(pk=comment.story_id).update(comment_count=F("comment_count") + 1)
-        moderation_log(
-            actor=by, action=ModerationAction.Action.UNHIDE, target=comment, reason=reason
-        )
-        _notify(
-            recipient=comment.author,
-            story=comment.story,
-            comment=comment,
-            message=_with_reason(
-                f"A moderator restored your comment on \u201c{comment.story.title}\u201d", reason
-            ),
-        )
+    transition(
+        comment,
+        expect={"is_hidden": True, "is_deleted": False},
+        changes={"is_hidden": False},
+        conflict="This comment is visible already, or it was removed for good.",
+    )
+    _story_comment_count(comment, +1)
+    moderation_log(actor=by, action=ModerationAction.Action.UNHIDE, target=comment, reason=reason)
+    _notify(
+        recipient=comment.author,
+        story=comment.story,
+        comment=comment,
+        message=_with_reason(
+            f"A moderator restored your comment on \u201c{comment.story.title}\u201d", reason
+        ),
+    )
     return comment
 
 
@@ -175,27 +209,34 @@ def comment_unhide(*, comment: Comment, by: User, reason: str = "") -> Comment:
 def comment_remove(*, comment: Comment, by: User, reason: str = "") -> Comment:
     """Remove a comment's text for good; replies under it stay, under a "removed" notice."""
     from byline.moderation.models import Report
-    from byline.stories.models import Story
 
     _moderator_only(by)
-    if not comment.is_deleted:
-        if not comment.is_hidden:
-            Story.objects.filter(pk=comment.story_id).update(comment_count=F("comment_count") - 1)
-        comment.is_deleted = True
-        comment.is_hidden = True
-        comment.body = ""
-        comment.body_html = ""
-        comment.save(update_fields=["is_deleted", "is_hidden", "body", "body_html"])
-        moderation_log(
-            actor=by, action=ModerationAction.Action.REMOVE, target=comment, reason=reason
+    # As in comment_hide: a visible comment leaves the count, a hidden one had left it already.
+    removed = {"is_deleted": True, "is_hidden": True, "body": "", "body_html": ""}
+    conflict = "This comment is already removed: another moderator got there first."
+    try:
+        transition(
+            comment,
+            expect={"is_deleted": False, "is_hidden": False},
+            changes=removed,
+            conflict=conflict,
         )
-        _notify(
-            recipient=comment.author,
-            story=comment.story,
-            message=_with_reason(
-                f"A moderator removed your comment on \u201c{comment.story.title}\u201d", reason
-            ),
+        _story_comment_count(comment, -1)
+    except Conflict:
+        transition(
+            comment,
+            expect={"is_deleted": False, "is_hidden": True},
+            changes=removed,
+            conflict=conflict,
         )
+    moderation_log(actor=by, action=ModerationAction.Action.REMOVE, target=comment, reason=reason)
+    _notify(
+        recipient=comment.author,
+        story=comment.story,
+        message=_with_reason(
+            f"A moderator removed your comment on \u201c{comment.story.title}\u201d", reason
+        ),
+    )
     _close_reports(by=by, status=Report.Status.RESOLVED, comment=comment)
     return comment
 
@@ -213,16 +254,15 @@ def account_suspend(*, user: User, by: User, reason: str, report: Report | None 
         raise ValidationError("Give a reason: the person will read it.")
     if len(reason) > 500:
         raise ValidationError("Keep the reason under 500 characters.")
-    if user.suspended_at is None:
-        user.suspended_at = timezone.now()
-        user.suspension_reason = reason
-        user.save(update_fields=["suspended_at", "suspension_reason"])
-        moderation_log(actor=by, action=ModerationAction.Action.SUSPEND, target=user, reason=reason)
-        _notify(
-            recipient=user,
-            message=_with_reason("A moderator suspended your account", reason),
-        )
-    if report is not None and report.is_open:
+    transition(
+        user,
+        expect={"suspended_at__isnull": True},
+        changes={"suspended_at": timezone.now(), "suspension_reason": reason},
+        conflict="This account is already suspended: another moderator got there first.",
+    )
+    moderation_log(actor=by, action=ModerationAction.Action.SUSPEND, target=user, reason=reason)
+    _notify(recipient=user, message=_with_reason("A moderator suspended your account", reason))
+    if report is not None:
         from byline.moderation.models import Report as ReportModel
 
         _close_reports(by=by, status=ReportModel.Status.RESOLVED, pk=report.pk)
@@ -235,17 +275,17 @@ def account_unsuspend(*, user: User, by: User, reason: str = "") -> User:
 
     if not can_suspend(by, user):
         raise PermissionDenied("You cannot change this account.")
-    if user.suspended_at is not None:
-        user.suspended_at = None
-        user.suspension_reason = ""
-        user.save(update_fields=["suspended_at", "suspension_reason"])
-        moderation_log(
-            actor=by, action=ModerationAction.Action.UNSUSPEND, target=user, reason=reason
-        )
-        _notify(
-            recipient=user,
-            message=_with_reason("A moderator lifted the suspension of your account", reason),
-        )
+    transition(
+        user,
+        expect={"suspended_at__isnull": False},
+        changes={"suspended_at": None, "suspension_reason": ""},
+        conflict="This account is not suspended (any more): another moderator changed it.",
+    )
+    moderation_log(actor=by, action=ModerationAction.Action.UNSUSPEND, target=user, reason=reason)
+    _notify(
+        recipient=user,
+        message=_with_reason("A moderator lifted the suspension of your account", reason),
+    )
     return user
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from byline.core.pagination import keyset_page
+from byline.core.transitions import Conflict
 from byline.insights.labels import HOW_IT_WORKS
 from byline.moderation.models import ModerationAction
 from byline.moderation.policies import MODERATORS_ONLY, can_read_audit_log, can_use_review_queue
@@ -84,8 +85,9 @@ def approve_story(request: HttpRequest, pk: int) -> HttpResponse:
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
         story_approve(story=story, by=request.user, note=note)
-    except PermissionDenied:
-        messages.error(request, "This story is not waiting for your review.")
+    except PermissionDenied as error:
+        # Their own story. A story no longer waiting for review raises Conflict (a 409 page).
+        messages.error(request, str(error) or "You cannot decide on this story.")
         return redirect("moderation:queue")
     messages.success(request, f"Approved and published “{story.title}”. The author is notified.")
     return redirect("moderation:queue")
@@ -101,8 +103,8 @@ def reject_story(request: HttpRequest, pk: int) -> HttpResponse:
         return _review_page(request, story, reject_form=form, status=422)
     try:
         story_reject(story=story, by=request.user, reason=form.cleaned_data["reason"])
-    except PermissionDenied:
-        messages.error(request, "This story is not waiting for your review.")
+    except PermissionDenied as error:
+        messages.error(request, str(error) or "You cannot decide on this story.")
         return redirect("moderation:queue")
     except ValidationError as error:
         form.add_error(None, error)
@@ -117,7 +119,7 @@ def unpublish_story(request: HttpRequest, pk: int) -> HttpResponse:
     _require_moderator(request)
     story = _story_or_404(pk)
     if not story.is_published:
-        raise Http404("This story is not published.")
+        raise Conflict("This story is not published (any more): someone took it down already.")
     form = UnpublishForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         story_unpublish(story=story, by=request.user, reason=form.cleaned_data["reason"])

@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Innermost: turns a lost state change (Conflict) into a 409 page.
+    "byline.core.middleware.ConflictMiddleware",
 ]
 
 ROOT_URLCONF = "byline.urls"
@@ -482,6 +484,10 @@ COMMENT_NEW_ACCOUNT_LIMIT = env_int("BYLINE_COMMENT_NEW_ACCOUNT_LIMIT", 5, minim
 COMMENT_NEW_ACCOUNT_WINDOW_MINUTES = env_int(
     "BYLINE_COMMENT_NEW_ACCOUNT_WINDOW_MINUTES", 10, minimum=1
 )
+# Every account: at most COMMENT_RATE_PER_MINUTE comments in any minute, and the same text (case
+# and spacing aside) at most once per COMMENT_DUPLICATE_MINUTES.
+COMMENT_RATE_PER_MINUTE = env_int("BYLINE_COMMENT_RATE_PER_MINUTE", 6, minimum=1)
+COMMENT_DUPLICATE_MINUTES = env_int("BYLINE_COMMENT_DUPLICATE_MINUTES", 5, minimum=0)
 COMMENTS_PAGE_SIZE = 20  # top-level comments per page on a story
 # --- Discovery (feeds, search, trending).
 # "summary": feeds carry the subtitle and the first words; "full": the whole story as HTML.

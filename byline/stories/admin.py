@@ -1,6 +1,8 @@
 from django.contrib import admin
 
+from byline.core.admin_actions import service_action
 from byline.stories.models import Story, StoryImage, StoryRevision, StorySlugRedirect, Tag
+from byline.stories.services import story_approve, story_reject, story_unpublish
 
 
 @admin.register(Tag)
@@ -45,7 +47,36 @@ class StoryAdmin(admin.ModelAdmin):
     raw_id_fields = ["author"]
     autocomplete_fields = ["tags"]
     date_hierarchy = "published_at"
+    # The state changes only through the actions below (the same services as the site).
+    actions = [
+        service_action(
+            lambda story, by, reason: story_approve(story=story, by=by, note=reason),
+            name="approve",
+            description="Approve and publish the selected submitted stories",
+            done="Approved",
+            reason=True,
+        ),
+        service_action(
+            lambda story, by, reason: story_reject(story=story, by=by, reason=reason),
+            name="reject",
+            description="Reject the selected submitted stories",
+            done="Rejected",
+            reason=True,
+            reason_required=True,
+        ),
+        service_action(
+            lambda story, by, reason: story_unpublish(story=story, by=by, reason=reason),
+            name="unpublish",
+            description="Unpublish the selected published stories",
+            done="Unpublished",
+            reason=True,
+            reason_required=True,
+        ),
+    ]
     readonly_fields = [
+        "status",
+        "rejection_reason",
+        "version",
         "word_count",
         "reading_minutes",
         "created_at",

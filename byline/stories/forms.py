@@ -84,6 +84,9 @@ class StoryForm(forms.Form):
         ),
     )
     remove_hero_image = forms.BooleanField(required=False, label="Remove the current image")
+    # The version of the text this form was opened on (Story.version): a save from a window
+    # opened before someone else's save is refused instead of overwriting it.
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     hero_image_caption = forms.CharField(
         max_length=CAPTION_MAX_LENGTH,
         required=False,
@@ -109,6 +112,7 @@ class StoryForm(forms.Form):
                 "tags": ", ".join(tag.name for tag in story.tags.all()),
                 "hero_image_caption": story.hero_image_caption,
                 "hero_image_credit": story.hero_image_credit,
+                "version": story.version,
             }
         super().__init__(*args, **kwargs)
         self.fields["hero_image"].widget = forms.FileInput(
@@ -146,6 +150,7 @@ class AutosaveForm(forms.Form):
     title = forms.CharField(max_length=TITLE_MAX_LENGTH, required=False)
     subtitle = forms.CharField(max_length=SUBTITLE_MAX_LENGTH, required=False)
     body = forms.CharField(max_length=BODY_MAX_LENGTH, required=False, strip=False)
+    version = forms.IntegerField(required=False, min_value=1)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -101,6 +101,10 @@ class Story(models.Model):
     hero_image_credit = models.CharField(max_length=CREDIT_MAX_LENGTH, blank=True)
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # The text's version: one more on every save of the text (story_update). The editor and the
+    # API send back the version they started from, so a save from a stale window or client is
+    # refused instead of overwriting newer text (byline.core.transitions).
+    version = models.PositiveIntegerField(default=1, editable=False)
     rejection_reason = models.TextField(max_length=2000, blank=True)
     comments_enabled = models.BooleanField(default=True)
 

@@ -33,6 +33,7 @@ from byline.accounts.models import User
 from byline.communities.models import Community
 from byline.core.images import CleanImage, clean_image, files_removed_on_failure
 from byline.core.outbox import enqueue_on_commit
+from byline.core.transitions import Conflict, hold, lock_if, transition
 from byline.stories import policies
 from byline.stories.models import (
     MAX_TAGS,
@@ -69,11 +70,46 @@ EDITABLE_FIELDS = [
     "hero_height",
     "hero_image_caption",
     "hero_image_credit",
+    "version",
     "updated_at",
 ]
 
 #: Default of story_update's optional arguments: leave that field as it is.
 UNCHANGED: Any = _Unchanged()
+
+
+class StoryEditConflict(Conflict):
+    """A save started from an older version of the story's text than the one saved now (another
+    window, device or API client saved in between). Nothing was written; `current` is the story
+    as saved now, for showing both versions."""
+
+    def __init__(self, *, current: Story, expected_version: int) -> None:
+        self.current, self.expected_version = current, expected_version
+        super().__init__(
+            "This story was changed in another window or device after you opened it "
+            f"(you started from version {expected_version}, the saved one is version "
+            f"{current.version}). Nothing was overwritten.",
+            code="edit_conflict",
+        )
+
+
+def _claim_version(
+    *, story: Story, expected_version: int | None, title: str, subtitle: str, body: str
+) -> None:
+    """Lock the story's row for the rest of the transaction and give `story` the next version.
+
+    With `expected_version` (what the editor or client started from), refuse with
+    StoryEditConflict when the saved version is another one and its text differs from the text
+    being saved; the same text saved twice (a double click, an identical autosave from an old
+    window) is no conflict."""
+    if expected_version is not None and lock_if(story, {"version": expected_version}):
+        story.version = expected_version + 1
+        return
+    version, *text = hold(story, "version", "title", "subtitle", "body")
+    if expected_version is not None and tuple(text) != (title, subtitle, body):
+        current = Story.objects.select_related("author", "community").get(pk=story.pk)
+        raise StoryEditConflict(current=current, expected_version=expected_version)
+    story.version = version + 1
 
 
 def story_render(*, story: Story) -> None:
@@ -127,10 +163,14 @@ def _require(allowed: bool, user: User | None, message: str = "You cannot do tha
 
 
 def story_draft_quota_check(*, author: User) -> None:
-    """New accounts may start only so many stories per hour (spam brake). Raises ValidationError."""
+    """New accounts may start only so many stories per hour (spam brake). Raises ValidationError.
+
+    Counted under a lock on the author's row (byline.core.transitions.hold), so simultaneous
+    requests count one another's drafts: call it inside the transaction that creates the draft."""
     age = timezone.now() - author.date_joined
     if age >= dt.timedelta(days=settings.NEW_ACCOUNT_DAYS):
         return
+    hold(author)
     limit = settings.NEW_ACCOUNT_DRAFTS_PER_HOUR
     recent = Story.objects.filter(
         author=author, created_at__gte=timezone.now() - dt.timedelta(hours=1)
@@ -265,9 +305,13 @@ def story_update(
     hero_image_caption: str = UNCHANGED,
     hero_image_credit: str = UNCHANGED,
     autosave: bool = False,
+    expected_version: int | None = None,
 ) -> Story:
     """Change a story's text and details (only the arguments given). Keeps a revision.
 
+    `expected_version` is the version of the text the change was made on (the editor's page,
+    an API client's copy): when the story was saved since with other text, nothing is written
+    and StoryEditConflict says so. Without it (operators' tools), the change applies as it is.
     A published story's title change moves it to a new address; the old one keeps redirecting.
     """
     _require(policies.can_edit_story(by, story), by)
@@ -275,6 +319,13 @@ def story_update(
         raise ValidationError(
             "Published stories are saved only when you press “Update story”.", code="autosave"
         )
+    _claim_version(
+        story=story,
+        expected_version=expected_version,
+        title=story.title if title is UNCHANGED else title,
+        subtitle=story.subtitle if subtitle is UNCHANGED else subtitle,
+        body=story.body if body is UNCHANGED else body,
+    )
     old_title = story.title
     changes = {
         "title": title,
@@ -314,26 +365,38 @@ def story_update(
     return story
 
 
+# What each state change starts from. The database checks it (byline.core.transitions), not the
+# copy of the story a view loaded: of several simultaneous requests, one wins, the others get
+# Conflict (409).
+SUBMITTABLE = (Story.Status.DRAFT, Story.Status.REJECTED)
+UNPUBLISHED = (Story.Status.DRAFT, Story.Status.SUBMITTED, Story.Status.REJECTED)
+
+
 @transaction.atomic
 def story_submit(*, story: Story, by: User) -> Story:
     """Send a draft or rejected story to review; with BYLINE_REVIEW=off, publish it at once."""
-    _require(
-        policies.can_submit_story(by, story),
-        by,
-        "Only drafts and rejected stories can be submitted.",
-    )
+    _require(policies.can_edit_story(by, story), by)
     if not story.title.strip() or not story.body.strip():
         raise ValidationError(
             "Give your story a title and write something before submitting it.", code="empty"
         )
-    _revision_record(story=story, by=by)
     if not settings.REVIEW:
-        story.submitted_at = timezone.now()
-        story.save(update_fields=["submitted_at", "updated_at"])
-        return story_publish(story=story)
-    story.status = Story.Status.SUBMITTED
-    story.submitted_at = timezone.now()
-    story.save(update_fields=["status", "submitted_at", "updated_at"])
+        story_publish(
+            story=story,
+            from_states=SUBMITTABLE,
+            submitted_at=timezone.now(),
+            conflict="This story is already published or in review (perhaps from another "
+            "window). Reload the page to see where it is now.",
+        )
+    else:
+        transition(
+            story,
+            expect={"status__in": SUBMITTABLE},
+            changes={"status": Story.Status.SUBMITTED, "submitted_at": timezone.now()},
+            conflict="This story is already in review or published (perhaps from another "
+            "window). Reload the page to see where it is now.",
+        )
+    _revision_record(story=story, by=by)
     return story
 
 
@@ -358,11 +421,21 @@ def _notify_decision(*, story: Story, moderator: User, action: str, reason: str)
     enqueue_on_commit(send_moderation_email, story_id=story.pk, action=action, reason=reason)
 
 
+DECIDED = (
+    "This story is not waiting for review (any more): another moderator may have decided on "
+    "it already."
+)
+
+
 @transaction.atomic
 def story_approve(*, story: Story, by: User, note: str = "") -> Story:
     """A moderator publishes a submitted story. Logged; the author is notified."""
-    _require(policies.can_review_story(by, story), by, "Only moderators can approve stories.")
-    story_publish(story=story)
+    _require(
+        policies.can_decide_on_story(by, story),
+        by,
+        "Only moderators can approve stories, and never their own.",
+    )
+    story_publish(story=story, from_states=(Story.Status.SUBMITTED,), conflict=DECIDED)
     _notify_decision(story=story, moderator=by, action="approve", reason=note.strip())
     return story
 
@@ -370,15 +443,22 @@ def story_approve(*, story: Story, by: User, note: str = "") -> Story:
 @transaction.atomic
 def story_reject(*, story: Story, by: User, reason: str) -> Story:
     """A moderator sends a submitted story back with a reason the author sees. Logged, notified."""
-    _require(policies.can_review_story(by, story), by, "Only moderators can reject stories.")
+    _require(
+        policies.can_decide_on_story(by, story),
+        by,
+        "Only moderators can reject stories, and never their own.",
+    )
     reason = reason.strip()
     if not reason:
         raise ValidationError("Tell the author why the story is not approved.", code="reason")
     if len(reason) > 2000:
         raise ValidationError("Keep the reason under 2,000 characters.", code="reason")
-    story.status = Story.Status.REJECTED
-    story.rejection_reason = reason
-    story.save(update_fields=["status", "rejection_reason", "updated_at"])
+    transition(
+        story,
+        expect={"status": Story.Status.SUBMITTED},
+        changes={"status": Story.Status.REJECTED, "rejection_reason": reason},
+        conflict=DECIDED,
+    )
     _notify_decision(story=story, moderator=by, action="reject", reason=reason)
     return story
 
@@ -387,10 +467,16 @@ def story_reject(*, story: Story, by: User, reason: str) -> Story:
 def story_unpublish(*, story: Story, by: User, reason: str = "") -> Story:
     """Take a published story off the site (back to draft). The address keeps its slug."""
     _require(
-        policies.can_unpublish_story(by, story), by, "Only published stories can be unpublished."
+        policies.can_edit_story(by, story) or policies.can_decide_on_story(by, story),
+        by,
+        "Only its author and moderators can unpublish a story.",
     )
-    story.status = Story.Status.DRAFT
-    story.save(update_fields=["status", "updated_at"])
+    transition(
+        story,
+        expect={"status": Story.Status.PUBLISHED},
+        changes={"status": Story.Status.DRAFT},
+        conflict="This story is not published any more: someone took it down already.",
+    )
     if story.author_id != by.pk:
         _notify_decision(
             story=story,
@@ -407,7 +493,9 @@ def story_delete(*, story: Story, by: User) -> None:
     _require(policies.can_delete_story(by, story), by)
     hero = story.hero_image.name if story.hero_image else ""
     storage = story.hero_image.storage
-    story.delete()
+    _, deleted = story.delete()
+    if not deleted.get(Story._meta.label):
+        raise Conflict("This story was already deleted (perhaps from another window).")
     if hero:
         transaction.on_commit(lambda: storage.delete(hero))
 
@@ -527,11 +615,25 @@ def story_change_slug(*, story: Story, slug: str) -> Story:
     return story
 
 
-def story_publish(*, story: Story, at: dt.datetime | None = None) -> Story:
-    """Make a story public (no policy check: callers are story_approve, story_submit with
-    review off, and trusted imports)."""
-    story.status = Story.Status.PUBLISHED
-    story.published_at = story.published_at or at or timezone.now()
-    story.rejection_reason = ""
-    story.save(update_fields=["status", "published_at", "rejection_reason", "updated_at"])
+def story_publish(
+    *,
+    story: Story,
+    at: dt.datetime | None = None,
+    from_states: Iterable[str] = UNPUBLISHED,
+    conflict: str = "This story is already published.",
+    **changes: Any,
+) -> Story:
+    """Make a story public if it is in one of `from_states` (else Conflict). No policy check:
+    callers are story_approve, story_submit with review off, and trusted imports."""
+    transition(
+        story,
+        expect={"status__in": list(from_states)},
+        changes={
+            "status": Story.Status.PUBLISHED,
+            "published_at": story.published_at or at or timezone.now(),
+            "rejection_reason": "",
+            **changes,
+        },
+        conflict=conflict,
+    )
     return story

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from byline.core import pagecache
 from byline.core.images import files_removed_on_failure
 from byline.core.pagination import keyset_page
+from byline.core.transitions import Conflict
 from byline.social.story_context import story_engagement
 from byline.stats.services import view_record
 from byline.stories.forms import AutosaveForm, InlineImageForm, PreviewForm, StoryForm, split_tags
@@ -32,6 +33,7 @@ from byline.stories.selectors import (
 )
 from byline.stories.services import (
     UNCHANGED,
+    StoryEditConflict,
     story_create,
     story_delete,
     story_image_upload,
@@ -126,7 +128,8 @@ def _saved_label(story: Story) -> str:
 
 
 def _apply_form(form: StoryForm, *, request: HttpRequest, story: Story | None) -> Story:
-    """Create or update the story from a valid editor form (raises ValidationError)."""
+    """Create or update the story from a valid editor form (raises ValidationError, and
+    StoryEditConflict when the story was saved elsewhere since the form was opened)."""
     data = form.cleaned_data
     hero = data["hero_image"]
     if hero is None:
@@ -144,13 +147,45 @@ def _apply_form(form: StoryForm, *, request: HttpRequest, story: Story | None) -
         return story_create(
             author=request.user, hero_image=None if hero is UNCHANGED else hero, **fields
         )
-    return story_update(story=story, by=request.user, hero_image=hero, **fields)
+    return story_update(
+        story=story,
+        by=request.user,
+        hero_image=hero,
+        expected_version=data["version"],
+        **fields,
+    )
+
+
+def _conflict_context(request: HttpRequest, error: StoryEditConflict) -> dict:
+    """The editor again, with the author's text in the form (nothing typed is lost) and the newer
+    saved version beside it. The form now carries the saved version: pressing "Save mine over
+    it" is the explicit second submit that overwrites."""
+    data = request.POST.copy()
+    data["version"] = str(error.current.version)
+    mine = (data.get("title", ""), data.get("subtitle", ""), data.get("body", ""))
+    theirs = error.current
+    return {
+        "form": StoryForm(data, story=theirs),
+        "story": theirs,
+        "conflict": {
+            "message": error.message,
+            "saved": theirs,
+            "saved_body_html": theirs.body_html,
+            # What saving mine over it would change in the saved text.
+            "changes": revision_changes(old=theirs.body, new=mine[2]),
+            "title_differs": mine[0].strip() != theirs.title,
+            "subtitle_differs": mine[1].strip() != theirs.subtitle,
+            "lost_image": bool(request.FILES.get("hero_image")),
+        },
+    }
 
 
 def _editor(request: HttpRequest, story: Story | None) -> HttpResponse:
     """GET shows the editor; POST previews, saves, or saves and submits (action=...)."""
     action = request.POST.get("action", "save")
     preview_html = None
+    extra: dict = {}
+    status = 200
     if request.method == "POST":
         if action == "preview":
             # Live preview (htmx) or the no-JavaScript "Preview" button: nothing is saved.
@@ -167,17 +202,33 @@ def _editor(request: HttpRequest, story: Story | None) -> HttpResponse:
             if form.is_valid():
                 try:
                     with files_removed_on_failure(), transaction.atomic():
-                        saved = _apply_form(form, request=request, story=story)
+                        if action == "copy":
+                            # After a conflict: keep the saved version, mine becomes a new draft.
+                            saved = _apply_form(form, request=request, story=None)
+                        else:
+                            saved = _apply_form(form, request=request, story=story)
                         if action == "submit":
                             saved = story_submit(story=saved, by=request.user)
+                except StoryEditConflict as error:
+                    extra = _conflict_context(request, error)
+                    form, story, status = extra.pop("form"), extra.pop("story"), 409
+                    preview_html = render_markdown(form.data.get("body", ""))  # theirs
+                except Conflict as error:
+                    # e.g. "Submit" pressed in a second tab after the story went to review.
+                    form.add_error(None, error.message)
+                    status = 409
                 except ValidationError as error:
                     form.add_error(None, error)
                 except PermissionDenied as error:
-                    # e.g. "Submit" pressed in a second tab after the story went to review.
                     form.add_error(None, str(error) or "You cannot do that now.")
                 else:
                     if action == "submit":
                         return _after_submit(request, saved)
+                    if action == "copy":
+                        messages.success(
+                            request, f"Saved your version as a new draft. {_saved_label(saved)}."
+                        )
+                        return redirect("stories:edit", pk=saved.pk)
                     verb = "Story updated" if saved.is_published else "Draft saved"
                     messages.success(request, f"{verb}. {_saved_label(saved)}.")
                     return redirect("stories:edit", pk=saved.pk)
@@ -190,8 +241,10 @@ def _editor(request: HttpRequest, story: Story | None) -> HttpResponse:
         "popular_tags": popular_tags(),
         "autosave_interval": settings.AUTOSAVE_INTERVAL_MS,
         "image_form": InlineImageForm(),
+        **extra,
     }
-    status = 422 if request.method == "POST" and form.errors else 200
+    if status == 200 and request.method == "POST" and form.errors:
+        status = 422
     return render(request, "stories/story_editor.html", context, status=status)
 
 
@@ -232,25 +285,6 @@ def story_autosave(request: HttpRequest, pk: int | None = None) -> JsonResponse:
         errors = [message for messages_ in form.errors.values() for message in messages_]
         return JsonResponse({"saved": False, "errors": errors}, status=422)
     data = form.cleaned_data
-    version = request.POST.get("version", "")
-    same_text = story is not None and (story.title, story.subtitle, story.body) == (
-        data["title"].strip() or story.title,
-        data["subtitle"],
-        data["body"],
-    )
-    if story is not None and version and version != story.updated_at.isoformat() and not same_text:
-        # Saved meanwhile from another window or device: never overwrite that blindly.
-        return JsonResponse(
-            {
-                "saved": False,
-                "conflict": True,
-                "errors": [
-                    "this story was changed in another window. Reload the page to see the "
-                    "latest version; your text is kept in this browser"
-                ],
-            },
-            status=409,
-        )
     if story is None and not (data["title"].strip() or data["body"].strip()):
         return JsonResponse({"saved": False, "errors": []}, status=200)
     title = data["title"].strip() or (story.title if story else "") or "Untitled story"
@@ -271,7 +305,21 @@ def story_autosave(request: HttpRequest, pk: int | None = None) -> JsonResponse:
                 subtitle=data["subtitle"],
                 body=data["body"],
                 autosave=True,
+                expected_version=data["version"],
             )
+    except StoryEditConflict:
+        # Saved meanwhile from another window or device: never overwrite that blindly.
+        return JsonResponse(
+            {
+                "saved": False,
+                "conflict": True,
+                "errors": [
+                    "this story was changed in another window. Reload the page to see the "
+                    "latest version; your text is kept in this browser"
+                ],
+            },
+            status=409,
+        )
     except ValidationError as error:
         return JsonResponse({"saved": False, "errors": error.messages}, status=422)
     return JsonResponse(
@@ -279,7 +327,7 @@ def story_autosave(request: HttpRequest, pk: int | None = None) -> JsonResponse:
             "saved": True,
             "label": _saved_label(story),
             "saved_at": story.updated_at.isoformat(),
-            "version": story.updated_at.isoformat(),
+            "version": story.version,
             "edit_url": reverse("stories:edit", kwargs={"pk": story.pk}),
             "autosave_url": reverse("stories:autosave", kwargs={"pk": story.pk}),
         }
@@ -346,7 +394,7 @@ def story_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
 def story_unpublish_view(request: HttpRequest, pk: int) -> HttpResponse:
     story = story_get_for_editor(user=request.user, pk=pk)
     if not story.is_published:
-        raise Http404("This story is not published.")
+        raise Conflict("This story is not published (any more): there is nothing to take down.")
     if request.method == "POST":
         story_unpublish(story=story, by=request.user)
         messages.success(request, f"“{story.title}” is unpublished and back among your drafts.")

@@ -48,6 +48,17 @@ def _tags(names: list[str]):
         raise invalid(str(error), "tags") from None
 
 
+def _if_match(request: HttpRequest) -> int | None:
+    """The version in an `If-Match` header ("7", W/"7" or 7); None when absent."""
+    raw = request.headers.get("If-Match", "").strip()
+    if not raw or raw == "*":
+        return None
+    value = raw.removeprefix("W/").strip('"')
+    if not value.isdigit() or not 1 <= int(value) <= 2**31:
+        raise invalid("If-Match must be a story version from a previous answer.", "If-Match")
+    return int(value)
+
+
 def _fresh(story: Story) -> Story:
     return (
         Story.objects.select_related("author", "community")
@@ -121,6 +132,7 @@ def _edit(request: HttpRequest, user, payload: StoryPatch, story_id: int):
         # Checked here too (story_update checks it itself) because the address changes first.
         raise PermissionDenied("Only the author can edit this story.")
     sent = payload.model_fields_set
+    expected_version = payload.version or _if_match(request)
     if payload.slug is not None and payload.slug != story.slug:
         if Story.objects.filter(author=story.author, slug=payload.slug).exists():
             raise conflict("You already have a story at this address.")
@@ -140,23 +152,16 @@ def _edit(request: HttpRequest, user, payload: StoryPatch, story_id: int):
         changes["community"] = _community(payload.community)
     if "tags" in sent and payload.tags is not None:
         changes["tags"] = _tags(payload.tags)
-    if changes:
-        story_update(story=story, by=user, **changes)
+    if changes or expected_version is not None:
+        story_update(story=story, by=user, expected_version=expected_version, **changes)
     if payload.comments_enabled is not None and payload.comments_enabled != story.comments_enabled:
         story_set_comments_enabled(story=story, by=user, enabled=payload.comments_enabled)
     return _fresh(story)
 
 
-def _moderates(user, story: Story) -> bool:
-    """A moderator deciding on someone else's story (never on their own)."""
-    return policies.is_moderator(user) and story.author_id != user.pk
-
-
-def _state_conflict(may_act: bool, allowed_state: bool, detail: str) -> None:
-    """409 when the caller could act on this story but not in its present state. Everyone else
-    goes on to the service, which refuses them with its own PermissionDenied (403)."""
-    if may_act and not allowed_state:
-        raise conflict(detail)
+# State changes: the services check who may act (403) and the story's state in the database
+# itself, so a request that lost to a simultaneous one, or came after it, gets 409 "conflict"
+# (byline.core.transitions.Conflict, mapped in byline.api.errors).
 
 
 @router.post(
@@ -168,8 +173,6 @@ def _state_conflict(may_act: bool, allowed_state: bool, detail: str) -> None:
 def story_submit_for_review(request: HttpRequest, story_id: int = IdPath):
     user = require_writer(request)
     story = story_for_viewer(request, story_id)
-    if policies.can_edit_story(user, story) and not policies.can_submit_story(user, story):
-        raise conflict("Only a draft or a rejected story can be submitted.")
     story_submit(story=story, by=user)  # not the author: 403; an empty story: 422
     return _fresh(story)
 
@@ -183,18 +186,9 @@ def story_submit_for_review(request: HttpRequest, story_id: int = IdPath):
 def story_publish_now(request: HttpRequest, story_id: int = IdPath):
     user = require_writer(request)
     story = story_for_viewer(request, story_id)
-    if story.is_published and (policies.can_edit_story(user, story) or policies.is_moderator(user)):
-        raise conflict("This story is already published.")
     if not settings.REVIEW and policies.can_edit_story(user, story):
-        if not policies.can_submit_story(user, story):
-            raise conflict("Only a draft or a rejected story can be published.")
         story_submit(story=story, by=user)  # with review off, this publishes
     else:
-        _state_conflict(
-            _moderates(user, story),
-            story.status == Story.Status.SUBMITTED,
-            "Only a submitted story can be approved.",
-        )
         story_approve(story=story, by=user)  # authors and readers: 403 from the service
     return _fresh(story)
 
@@ -208,11 +202,6 @@ def story_publish_now(request: HttpRequest, story_id: int = IdPath):
 def story_send_back(request: HttpRequest, story_id: int = IdPath, payload: ReasonIn | None = None):
     user = require_writer(request)
     story = story_for_viewer(request, story_id)
-    _state_conflict(
-        _moderates(user, story),
-        story.status == Story.Status.SUBMITTED,
-        "Only a submitted story can be rejected.",
-    )
     story_reject(story=story, by=user, reason=payload.reason if payload else "")  # none: 422
     return _fresh(story)
 
@@ -226,11 +215,6 @@ def story_send_back(request: HttpRequest, story_id: int = IdPath, payload: Reaso
 def story_take_down(request: HttpRequest, story_id: int = IdPath, payload: ReasonIn | None = None):
     user = require_writer(request)
     story = story_for_viewer(request, story_id)
-    _state_conflict(
-        policies.can_edit_story(user, story) or _moderates(user, story),
-        story.status == Story.Status.PUBLISHED,
-        "Only a published story can be unpublished.",
-    )
     story_unpublish(story=story, by=user, reason=payload.reason if payload else "")
     return _fresh(story)
 

@@ -49,6 +49,7 @@ def test_it_lists_comments_without_n_plus_one(api, story, bob, dave, django_asse
         assert len(api.get(f"/stories/{story.pk}/comments").json()["items"]) == 10
 
 
+@pytest.mark.usefixtures("no_comment_limits")
 def test_it_pages_comments(api, story, bob):
     for n in range(55):
         comment_create(story=story, author=bob, body=f"c{n}")

@@ -53,6 +53,7 @@ def test_a_bench_session_signs_the_reader_in(client):
     assert "Bench Reader" in response.content.decode()
 
 
+@pytest.mark.usefixtures("no_comment_limits")
 def test_the_generated_readers_are_established_so_their_comments_are_not_throttled(settings):
     """The benchmark's 32 writers are random generated readers: if they were new accounts, the
     new-account throttle would answer most comment writes with an error (566 in one run)."""

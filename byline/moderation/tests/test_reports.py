@@ -118,6 +118,7 @@ def test_the_queue_lists_open_reports_oldest_first(client, story, comment, alice
     assert "Rude words" in html
 
 
+@pytest.mark.usefixtures("no_comment_limits")
 def test_the_queue_query_count_is_flat(
     client, story, alice, bob, carol, dave, django_assert_max_num_queries
 ):

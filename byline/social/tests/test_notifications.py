@@ -71,6 +71,7 @@ def test_the_empty_inbox_explains_itself(client, dave):
     assert "No notifications yet" in client.get("/notifications/").content.decode()
 
 
+@pytest.mark.usefixtures("no_comment_limits")
 def test_notifications_are_keyset_paginated_with_a_flat_query_count(
     client, alice, bob, settings, django_assert_max_num_queries
 ):

@@ -356,8 +356,9 @@ def test_submitting_twice_explains_instead_of_failing(client, alice):
     response = client.post(
         reverse("stories:edit", args=[story.pk]), _form(action="submit", body="Changed.")
     )
-    assert response.status_code == 422
-    assert b"Only drafts and rejected stories can be submitted." in response.content
+    assert response.status_code == 409
+    assert b"This story is already in review or published" in response.content
+    assert b"Changed." in response.content  # the typed text is still in the form
     story.refresh_from_db()
     assert story.body == "Waiting."  # the whole save was rolled back
 
@@ -366,7 +367,7 @@ def test_autosave_never_overwrites_a_newer_save_from_another_window(client, alic
     story = make_story(alice, status="draft", body="v1")
     client.force_login(alice)
     url = reverse("stories:autosave", args=[story.pk])
-    opened_at = story.updated_at.isoformat()
+    opened_at = story.version
     first = client.post(url, {"title": story.title, "body": "from tab A", "version": opened_at})
     assert first.json()["saved"]
     second = client.post(url, {"title": story.title, "body": "from tab B", "version": opened_at})
@@ -384,7 +385,7 @@ def test_an_identical_autosave_from_an_old_window_is_not_a_conflict(client, alic
     story = make_story(alice, status="draft", body="v1")
     client.force_login(alice)
     url = reverse("stories:autosave", args=[story.pk])
-    opened_at = story.updated_at.isoformat()
+    opened_at = story.version
     client.post(url, {"title": story.title, "body": "same words", "version": opened_at})
     again = client.post(url, {"title": story.title, "body": "same words", "version": opened_at})
     assert again.status_code == 200

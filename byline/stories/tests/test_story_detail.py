@@ -167,6 +167,7 @@ def test_unknown_story_is_a_friendly_404(client, alice):
     assert b"We couldn't find that page" in response.content
 
 
+@pytest.mark.usefixtures("no_comment_limits")
 def test_story_page_query_count_does_not_grow_with_comments(
     client, story, bob, django_assert_max_num_queries
 ):

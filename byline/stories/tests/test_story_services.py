@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from byline.accounts.models import User
 from byline.conftest import image_file, make_story, make_user
+from byline.core.transitions import Conflict
 from byline.moderation.models import ModerationAction
 from byline.social.models import Notification
 from byline.stories.models import Story, StoryRevision, StorySlugRedirect
@@ -90,7 +91,7 @@ def test_an_empty_story_cannot_be_submitted(alice):
 @pytest.mark.parametrize("status", ["submitted", "published"])
 def test_only_drafts_and_rejected_stories_can_be_submitted(alice, status):
     story = make_story(alice, status=status)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Conflict):
         story_submit(story=story, by=alice)
 
 

@@ -14,6 +14,8 @@
   const toolbar = form.querySelector(".editor-toolbar");
   const imageInput = form.querySelector("[data-editor-image]");
   const csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  // The version of the text this page holds; "Save" sends it too, so it must follow autosaves.
+  const versionInput = form.querySelector("input[name=version]");
   const interval = parseInt(form.dataset.interval, 10) || 4000;
   let storageKey = form.dataset.storageKey;
   const serverVersion = parseInt(form.dataset.serverVersion, 10) || 0;
@@ -22,6 +24,7 @@
   let saving = false;
   let submitting = false;
   let conflicted = false; // the server has a newer version from another window
+  let inflight = null; // the autosave request on its way, if any
 
   document.documentElement.classList.add("js");
   if (toolbar) toolbar.hidden = false;
@@ -85,7 +88,7 @@
     payload.append("csrfmiddlewaretoken", csrf);
     Object.keys(data).forEach((k) => payload.append(k, data[k]));
     if (form.dataset.version) payload.append("version", form.dataset.version);
-    fetch(url, {
+    inflight = fetch(url, {
       method: "POST",
       body: payload,
       credentials: "same-origin",
@@ -119,7 +122,10 @@
           storageKey = newKey;
           if (window.history && history.replaceState) history.replaceState(null, "", json.edit_url);
         }
-        if (json.version) form.dataset.version = json.version;
+        if (json.version) {
+          form.dataset.version = json.version;
+          if (versionInput) versionInput.value = json.version;
+        }
         if (!dirty) dropLocal();
         setStatus(json.label, "saved");
       })
@@ -127,7 +133,7 @@
         dirty = true;
         setStatus("Offline: not saved yet, kept in this browser", "error");
       })
-      .finally(() => { saving = false; });
+      .finally(() => { saving = false; inflight = null; });
   }
 
   let localTimer = null;
@@ -152,6 +158,13 @@
   form.addEventListener("submit", function (event) {
     const button = event.submitter;
     if (button && button.value === "preview") return;
+    if (inflight) {
+      // An autosave is on its way: send the form once it is back, with the version it made
+      // (sent now, the form would carry the version before it and conflict with itself).
+      event.preventDefault();
+      inflight.finally(() => form.requestSubmit(button || undefined));
+      return;
+    }
     submitting = true;
   });
 
