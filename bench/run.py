@@ -336,8 +336,9 @@ def idle_targets(base: str, story: str) -> list[Result]:
     if IDLE <= 0:
         return []
     port = int(base.rsplit(":", 1)[1])
-    results = [read_target("/healthz, no idle connection", base + "/healthz", None, IDLE_CLIENTS)]
+    results = []
     for name, url in [("/healthz", base + "/healthz"), ("anonymous story page", story)]:
+        results.append(read_target(f"{name}, no idle connection", url, None, IDLE_CLIENTS))
         with IdleConnections(port, IDLE) as idle:
             result = read_target(f"{name}, {IDLE} idle connections", url, None, IDLE_CLIENTS)
         result.note = f"{idle.reopened} idle connections closed by the server and reopened"
