@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
+import re
 import resource
 import shutil
 import signal
@@ -98,6 +99,24 @@ def raw_exchange(port: int, data: bytes, timeout: float = ANSWER_TIMEOUT) -> byt
         return received
 
 
+def read_response(sock: socket.socket) -> bytes:
+    """One whole response (headers and a Content-Length body) from a kept-alive connection."""
+    received = b""
+    while b"\r\n\r\n" not in received:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return received
+        received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+    while length and len(body) < int(length.group(1)):
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return head + b"\r\n\r\n" + body
+
+
 def status_line(answer: bytes) -> str:
     return answer.split(b"\r\n", 1)[0].decode("latin-1")
 
@@ -124,7 +143,7 @@ def idle_connections(port: int, count: int, *, kept_alive: int = 0) -> Iterator[
             sockets.append(sock)
             sock.sendall(f"GET /healthz HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode())
             try:
-                assert sock.recv(65536).startswith(b"HTTP/1.1 200")
+                assert read_response(sock).startswith(b"HTTP/1.1 200")
             except TimeoutError:
                 pytest.fail(
                     f"visitor {number} got no answer within {ANSWER_TIMEOUT} s while "

@@ -26,6 +26,7 @@ from byline.tests.servers import (
     get,
     idle_connections,
     raw_exchange,
+    read_response,
     server_env,
     start_byline,
     start_nginx,
@@ -90,7 +91,7 @@ def test_connections_that_send_no_request_in_time_are_closed(short_timeout_serve
     # Keep-alive works: two requests on one connection...
     for _ in range(2):
         kept.sendall(request)
-        assert kept.recv(65536).startswith(b"HTTP/1.1 200")
+        assert read_response(kept).startswith(b"HTTP/1.1 200")
     try:
         # ...and then each connection is closed by the server (EOF or reset), well before the
         # 30 s generous client timeout.
