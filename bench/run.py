@@ -23,6 +23,9 @@ BENCH_PATH_HOME, _EXPLORE, _SEARCH, _FEED  read targets      /, /explore/, /sear
                                                              /feeds/latest.rss
 BENCH_COMMENT_URL / BENCH_INSIGHT_URL  write targets         /__bench__/comment, /__bench__/insight
 BENCH_LIGHTHOUSE   1 to run Lighthouse (npx, Debian Chromium) 0
+BENCH_IDLE         idle connections held open while normal     500
+                   requests are measured (0: skip)
+BENCH_IDLE_CLIENTS wrk connections making those requests       4
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ import gzip
 import json
 import os
 import re
+import resource
+import selectors
 import shutil
 import signal
 import socket
@@ -40,6 +45,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -66,6 +72,8 @@ PORT = int(env("BENCH_PORT", "8106"))
 NGINX_PORT = int(env("BENCH_NGINX_PORT", "18106"))
 DATA = Path(env("BENCH_DATA", str(ROOT / "bench" / "data")))
 WORKERS = 2
+IDLE = int(env("BENCH_IDLE", "500"))
+IDLE_CLIENTS = int(env("BENCH_IDLE_CLIENTS", "4"))
 
 _started: list[subprocess.Popen] = []
 
@@ -164,8 +172,15 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
-def wrk(url: str, seconds: int, *, headers: dict | None = None, script: str | None = None) -> Run:
-    argv = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+def wrk(
+    url: str,
+    seconds: int,
+    *,
+    headers: dict | None = None,
+    script: str | None = None,
+    connections: int = CONNECTIONS,
+) -> Run:
+    argv = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
     for name, value in (headers or {}).items():
         argv += ["-H", f"{name}: {value}"]
     if script:
@@ -227,7 +242,9 @@ def fetch(url: str, headers: dict | None = None, timeout: float = 60) -> tuple[i
         return 0, b"", {}
 
 
-def read_target(name: str, url: str, headers: dict | None = None) -> Result:
+def read_target(
+    name: str, url: str, headers: dict | None = None, connections: int = CONNECTIONS
+) -> Result:
     result = Result(name, url)
     # A generous first request: the previous target may have left slow requests queued.
     status, _body, _headers = fetch(url, headers, timeout=180)
@@ -237,9 +254,9 @@ def read_target(name: str, url: str, headers: dict | None = None) -> Result:
         )
         print(f"  {name:<28} skipped ({result.note})", flush=True)
         return result
-    wrk(url, WARMUP, headers=headers)
+    wrk(url, WARMUP, headers=headers, connections=connections)
     for _ in range(RUNS):
-        result.runs.append(wrk(url, DURATION, headers=headers))
+        result.runs.append(wrk(url, DURATION, headers=headers, connections=connections))
     print(
         f"  {name:<28} {result.rps:>10,.0f} req/s  p50 {result.p50:7.2f} ms  "
         f"p99 {result.p99:7.2f} ms  errors {result.errors}",
@@ -266,6 +283,69 @@ def write_target(name: str, url: str, headers: dict) -> Result:
     return result
 
 
+class IdleConnections:
+    """`count` TCP connections to the server that send nothing, held open in a thread: one the
+    server closes (its header timeout) is opened again at once, as an attacker or a crowd of
+    idle browsers would. Bounded: stops when the `with` block ends."""
+
+    def __init__(self, port: int, count: int) -> None:
+        self.port, self.count = port, count
+        self.reopened = 0
+        self._stop = threading.Event()
+        self._selector = selectors.DefaultSelector()
+        self._thread = threading.Thread(target=self._hold, daemon=True)
+
+    def _open(self) -> None:
+        sock = socket.create_connection((HOST, self.port), timeout=5)
+        sock.setblocking(False)
+        self._selector.register(sock, selectors.EVENT_READ)
+
+    def _hold(self) -> None:
+        while not self._stop.is_set():
+            for key, _events in self._selector.select(timeout=0.2):
+                try:
+                    data = key.fileobj.recv(4096)
+                except OSError:
+                    data = b""
+                if not data:  # closed by the server: open another
+                    self._selector.unregister(key.fileobj)
+                    key.fileobj.close()
+                    self.reopened += 1
+                    with contextlib.suppress(OSError):
+                        self._open()
+
+    def __enter__(self) -> IdleConnections:
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if soft < self.count + 256:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, self.count + 256), hard))
+        for _ in range(self.count):
+            self._open()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+        for key in list(self._selector.get_map().values()):
+            key.fileobj.close()
+        self._selector.close()
+
+
+def idle_targets(base: str, story: str) -> list[Result]:
+    """Normal requests from a few clients, without and then with IDLE connections held open."""
+    if IDLE <= 0:
+        return []
+    port = int(base.rsplit(":", 1)[1])
+    results = []
+    for name, url in [("/healthz", base + "/healthz"), ("anonymous story page", story)]:
+        results.append(read_target(f"{name}, no idle connection", url, None, IDLE_CLIENTS))
+        with IdleConnections(port, IDLE) as idle:
+            result = read_target(f"{name}, {IDLE} idle connections", url, None, IDLE_CLIENTS)
+        result.note = f"{idle.reopened} idle connections closed by the server and reopened"
+        results.append(result)
+    return results
+
+
 # --- One data size --------------------------------------------------------------------------
 
 
@@ -282,6 +362,8 @@ def byline_env(size: int) -> dict:
         # the spam brake: its 32 writers post far faster than people, so the per-minute limit
         # would refuse most of them.
         "BYLINE_COMMENT_RATE_PER_MINUTE": "1000000",
+        "BYLINE_HOST": HOST,
+        "BYLINE_WORKERS": str(WORKERS),
     }
     environment.pop("DATABASE_URL", None)
     environment.pop("REDIS_URL", None)
@@ -375,13 +457,12 @@ def bench_size(size: int) -> dict:
     info = json.loads(byline(["bench-data", "--info"], environment))
     byline(["run", "--no-demo", "--prepare-only"], environment)
 
-    sys.path.insert(0, str(ROOT))
-    from byline.core.management.commands.run import granian_argv
-
     if not port_is_free(PORT):
         raise RuntimeError(f"{HOST}:{PORT} is taken: set BENCH_PORT")
     log = open(folder / "server.log", "w")  # noqa: SIM115 - closed below
-    argv = granian_argv(host=HOST, port=PORT, workers=WORKERS, app="bench.app:application")
+    # The production server exactly as systemd starts it (`byline serve`, which execs granian),
+    # serving the benchmark's wrapper around Byline's WSGI application.
+    argv = [str(BIN / "byline"), "serve", "--app", "bench.app:application"]
     servers: list[subprocess.Popen] = []
 
     def start_server() -> subprocess.Popen:
@@ -419,6 +500,7 @@ def bench_size(size: int) -> dict:
                 result.note = "server restarted after this target"
                 stop(server)
                 server = start_server()
+        idle = idle_targets(base, story)
         before = int(fetch(base + "/__bench__/count", timeout=300)[1] or 0)
         comment = write_target(
             "write: comment", base + env("BENCH_COMMENT_URL", "/__bench__/comment"), signed_in
@@ -441,6 +523,7 @@ def bench_size(size: int) -> dict:
             "size": size,
             "generation_s": generation,
             "results": [*results, comment, insight],
+            "idle": idle,
             "memory": memory,
             "page_weight": weight,
             "third_party": third_party,
@@ -542,6 +625,25 @@ def report(sizes: list[dict]) -> str:
                     f"- {write.name}: p99 {write.p99:.1f} ms = {write.p99 / signed.p99:.1f}x the "
                     f"signed-in story page's p99 (target ≤ 5x); {write.errors} errors."
                 )
+        if data["idle"]:
+            lines += [
+                "",
+                f"Idle connections: {IDLE_CLIENTS} clients (wrk -c{IDLE_CLIENTS}) make normal "
+                f"requests while {IDLE} other connections to the same server send nothing "
+                "(reopened as the server closes them):",
+                "",
+                "| target | req/s | p50 ms | p99 ms | non-2xx + socket errors | note |",
+                "|---|---:|---:|---:|---:|---|",
+            ]
+            for result in data["idle"]:
+                if not result.runs:
+                    lines.append(f"| {result.name} | – | – | – | – | {result.note} |")
+                    continue
+                lines.append(
+                    f"| {result.name} | {result.rps:,.0f} | {result.p50:.2f} | "
+                    f"{result.p99:.2f} | {result.errors} | {result.notes.strip('; ')} |"
+                )
+            lines.append("")
         lines.append("")
     if len(sizes) > 1:
         lines += [

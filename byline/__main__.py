@@ -1,6 +1,7 @@
 """The `byline` command: Django's manage.py with Byline's own subcommands.
 
 byline run            serve the site (migrate, demo content, production server)
+byline serve          the production server alone (systemd; migrations are a deploy step)
 byline migrate        apply database migrations
 byline createadmin    create a staff account
 byline import FILE..  import stories from Markdown with front matter

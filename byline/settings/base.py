@@ -40,12 +40,49 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("BYLINE_DEBUG", False)
-ALLOWED_HOSTS = env_list("BYLINE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
-CSRF_TRUSTED_ORIGINS = env_list("BYLINE_CSRF_TRUSTED_ORIGINS", [])
-# Absolute base URL used in feeds, e-mails and canonical links (never the request's Host header).
-SITE_URL = env_url("BYLINE_SITE_URL", "http://127.0.0.1:8000", schemes=("http", "https")).rstrip(
-    "/"
+
+# --- Web server: granian, started with one command line by `byline run` and `byline serve`
+# (byline/core/management/commands/run.py); why these limits, in docs/deploy.md "Connections".
+SERVER_HOST = env_str("BYLINE_HOST", "127.0.0.1")
+SERVER_PORT = env_int("PORT", 8000, minimum=1, maximum=65535)
+SERVER_WORKERS = env_int("BYLINE_WORKERS", 2, minimum=1, maximum=64)
+SERVER_THREADS = env_int("BYLINE_THREADS", 4, minimum=1, maximum=64)
+# Open connections one worker holds at once, idle keep-alive ones included (0: derived from the
+# open-file limit, at most SERVER_DEFAULT_MAX_CONNECTIONS).
+SERVER_MAX_CONNECTIONS = env_int("BYLINE_MAX_CONNECTIONS", 0, minimum=0, maximum=1_000_000)
+SERVER_DEFAULT_MAX_CONNECTIONS = 1024
+# Seconds a connection may take to send a request's headers, counted from when it opens or its
+# previous response ends: it also bounds how long an idle keep-alive connection stays open.
+SERVER_HEADER_TIMEOUT = env_int("BYLINE_HEADER_TIMEOUT", 10, minimum=1, maximum=60)
+# Request line plus headers; larger requests get 431 (granian's floor is 8 KB).
+SERVER_MAX_HEADER_BYTES = env_int(
+    "BYLINE_MAX_HEADER_BYTES", 16 * 1024, minimum=8 * 1024, maximum=1024 * 1024
 )
+SERVER_BACKLOG = env_int("BYLINE_BACKLOG", 1024, minimum=128, maximum=65535)
+if env_str("BYLINE_BACKPRESSURE", ""):
+    raise ImproperlyConfigured(
+        "BYLINE_BACKPRESSURE is not a setting: the connections a worker holds are set by "
+        "BYLINE_MAX_CONNECTIONS (see the README's configuration table)."
+    )
+
+
+def _local_url(host: str, port: int) -> str:
+    """The address a browser on this machine reaches the server at, from the bind address."""
+    host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)  # noqa: S104
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+SERVER_URL = _local_url(SERVER_HOST, SERVER_PORT)
+_default_hosts = ["127.0.0.1", "localhost", "[::1]"]
+if (_bound := urlsplit(SERVER_URL).netloc.rsplit(":", 1)[0]) not in _default_hosts:
+    _default_hosts.append(_bound)  # a server bound to one address answers to it
+ALLOWED_HOSTS = env_list("BYLINE_ALLOWED_HOSTS", _default_hosts)
+CSRF_TRUSTED_ORIGINS = env_list("BYLINE_CSRF_TRUSTED_ORIGINS", [])
+# Absolute base URL used in feeds, e-mails and canonical links (never the request's Host header);
+# by default the address `byline run` serves at.
+SITE_URL = env_url("BYLINE_SITE_URL", SERVER_URL, schemes=("http", "https")).rstrip("/")
 
 # --- Site identity (footer, titles, social links).
 SITE_NAME = env_str("BYLINE_SITE_NAME", "Byline")
@@ -380,6 +417,15 @@ HTTPS = SITE_URL.startswith("https://")
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("BYLINE_HSTS_SECONDS", 31536000 if HTTPS else 0, minimum=0)
+# Both commit every subdomain of the site's domain to HTTPS in browsers, for as long as the
+# max-age: the operator's decision for the whole domain, so off until asked for.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("BYLINE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("BYLINE_HSTS_PRELOAD", False)
+if SECURE_HSTS_PRELOAD and not (SECURE_HSTS_INCLUDE_SUBDOMAINS and SECURE_HSTS_SECONDS >= 31536000):
+    raise ImproperlyConfigured(
+        "BYLINE_HSTS_PRELOAD needs BYLINE_HSTS_INCLUDE_SUBDOMAINS=on and BYLINE_HSTS_SECONDS of "
+        "at least 31536000 (the browsers' preload list accepts nothing less)."
+    )
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BYLINE_BEHIND_PROXY", False) else None
 )

@@ -28,9 +28,20 @@ print(json.dumps({
     "LOG_FORMAT": settings.LOG_FORMAT,
     "IMG_SRC": settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"],
     "MEDIA_URL": settings.MEDIA_URL,
+    "SITE_URL": settings.SITE_URL,
+    "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
 }, default=repr))
 """
-SCALE_VARIABLES = ("DATABASE_URL", "DATABASE_REPLICA_URLS", "REDIS_URL", "BYLINE_TASKS")
+SCALE_VARIABLES = (
+    "DATABASE_URL",
+    "DATABASE_REPLICA_URLS",
+    "REDIS_URL",
+    "BYLINE_TASKS",
+    "PORT",
+    "BYLINE_HOST",
+    "BYLINE_SITE_URL",
+    "BYLINE_ALLOWED_HOSTS",
+)
 
 
 def settings_with(tmp_path, **variables) -> subprocess.CompletedProcess:
@@ -241,3 +252,29 @@ def test_static_files_stay_with_whitenoise_when_media_moves(s3_storages, tmp_pat
     s3_storages()
     s = read_settings(tmp_path, **S3_VARIABLES)
     assert s["STORAGES"]["staticfiles"]["BACKEND"].startswith("whitenoise.")
+
+
+@pytest.mark.parametrize(
+    ("variables", "site_url"),
+    [
+        ({}, "http://127.0.0.1:8000"),
+        ({"PORT": "8312"}, "http://127.0.0.1:8312"),
+        ({"PORT": "8312", "BYLINE_HOST": "0.0.0.0"}, "http://127.0.0.1:8312"),
+        ({"BYLINE_HOST": "192.0.2.7"}, "http://192.0.2.7:8000"),
+        ({"BYLINE_HOST": "::1", "PORT": "8313"}, "http://[::1]:8313"),
+        (
+            {"PORT": "8312", "BYLINE_SITE_URL": "https://stories.example.org/"},
+            ("https://stories.example.org"),
+        ),
+    ],
+)
+def test_links_in_mails_and_feeds_point_at_the_port_the_server_listens_on(
+    tmp_path, variables, site_url
+):
+    assert read_settings(tmp_path, **variables)["SITE_URL"] == site_url
+
+
+def test_a_server_bound_to_one_address_answers_to_it(tmp_path):
+    hosts = read_settings(tmp_path, BYLINE_HOST="192.0.2.7")["ALLOWED_HOSTS"]
+    assert hosts == ["127.0.0.1", "localhost", "[::1]", "192.0.2.7"]
+    assert read_settings(tmp_path)["ALLOWED_HOSTS"] == ["127.0.0.1", "localhost", "[::1]"]
