@@ -119,7 +119,7 @@ class TagFeed(StoryFeed):
         return {"slug": obj.slug}
 
     def get_object(self, request, slug: str) -> Tag:
-        return get_object_or_404(Tag, slug=slug)
+        return get_object_or_404(Tag.objects.public(), slug=slug)
 
     def title(self, obj: Tag) -> str:
         return f"{obj.name} · {settings.SITE_NAME}"

@@ -13,11 +13,23 @@ CREDIT_MAX_LENGTH = 200
 MAX_TAGS = 5
 
 
+class TagQuerySet(models.QuerySet):
+    def public(self) -> TagQuerySet:
+        """Tags that a published story carries: the only tags a public page, feed, sitemap,
+        search filter or API list may name. A tag carried only by drafts, stories in review,
+        rejected or unpublished ones is as unknown as one that never existed, so its name (the
+        author's words) does not leak and its address is no existence oracle. Reads
+        `story_count` (kept by byline.discovery.counts), so it costs no join."""
+        return self.filter(story_count__gt=0)
+
+
 class Tag(models.Model):
     name = models.CharField(max_length=40, unique=True)
     slug = models.SlugField(max_length=50, unique=True)
     # Stories with status "published" carrying this tag, kept by byline.discovery.counts.
     story_count = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
