@@ -18,8 +18,11 @@ def story_get_for_reader(*, handle: str, slug: str, viewer: User | None) -> Stor
     even reveal that they exist. Raises StorySlugRedirect.DoesNotExist never: a renamed story is
     returned with `story.moved = True` so the view can redirect to the current address.
     """
-    queryset = Story.objects.select_related("author", "community").prefetch_related(
-        Prefetch("tags")
+    # The page shows body_html; the plain text (for search and summaries) stays in the row.
+    queryset = (
+        Story.objects.select_related("author", "community")
+        .prefetch_related(Prefetch("tags"))
+        .defer("body_text")
     )
     story = queryset.filter(author__username__iexact=handle, slug=slug).first()
     moved = False

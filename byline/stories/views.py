@@ -49,7 +49,7 @@ def story_json_ld(story: Story) -> dict:
         "@context": "https://schema.org",
         "@type": "Article",
         "headline": story.title,
-        "description": story.subtitle or story.title,
+        "description": story.summary or story.title,
         "mainEntityOfPage": url,
         "url": url,
         "wordCount": story.word_count,
