@@ -170,3 +170,15 @@ def test_plain_text_is_the_visible_text_only():
         "[a link](https://x.example/very/long/url) `<b>` AT&amp;T\\*\n\n- one\n- two\x0b"
     )
     assert plain_text(html) == "Head unbelievable a link <b> AT&T* one two"
+
+
+def test_the_sites_own_ids_never_use_the_user_content_prefix():
+    """User content owns every id starting with h-: the site's templates and scripts use none."""
+    from pathlib import Path
+
+    import byline
+
+    root = Path(byline.__file__).parent
+    for path in [*root.glob("templates/**/*.html"), *root.glob("static/byline/js/*.js")]:
+        text = path.read_text(encoding="utf-8")
+        assert 'id="h-' not in text and "'#h-" not in text and '"#h-' not in text, path
