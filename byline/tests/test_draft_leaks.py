@@ -133,8 +133,12 @@ _VARYING = [
 
 
 def shown(url: str, content: bytes) -> str:
-    """The page's text less what the visitor typed (a search query is echoed back)."""
-    text = content.decode().lower()
+    """The page's text less what the visitor typed (a search query is echoed back) and the
+    random tokens of each response (a CSRF token may hold any three letters)."""
+    text = content.decode()
+    for pattern in _VARYING:
+        text = pattern.sub("", text)
+    text = text.lower()
     for value in parse_qs(urlsplit(url).query).values():
         text = text.replace(value[0].lower(), "")
     return text
