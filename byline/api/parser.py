@@ -10,21 +10,12 @@ from django.http import HttpRequest
 from ninja.parser import Parser
 
 from byline.api.errors import ApiError
-
-
-def _bad_text(value: str) -> bool:
-    if "\x00" in value:
-        return True
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
+from byline.core.text import is_storable
 
 
 def check_text(value: Any, where: str = "body") -> None:
     if isinstance(value, str):
-        if _bad_text(value):
+        if not is_storable(value):
             raise ApiError(
                 400, "bad_request", f"{where}: contains characters that are not allowed.", where
             )

@@ -98,6 +98,15 @@ class StorySummaryOut(Schema):
     id: int
     title: str
     subtitle: str
+    summary: str = Field(
+        description=(
+            "What lists, feeds and link previews show: the subtitle, else the excerpt. Plain "
+            "text, never markup: escape it for HTML."
+        )
+    )
+    excerpt: str = Field(
+        description="The opening words of the story's text as readers see it (plain text)."
+    )
     slug: str
     url: str
     status: str

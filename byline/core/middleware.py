@@ -1,4 +1,5 @@
-"""Request-wide middleware of the operations layer: request logs and replica pinning."""
+"""Request-wide middleware: request logs, replica pinning, and the door that refuses text no
+database can store."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject, empty
 
 from byline.core.db import PIN_COOKIE, pinned_to_primary, replica_aliases
+from byline.core.text import is_storable
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 request_logger = logging.getLogger("byline.request")
@@ -83,6 +86,42 @@ class PrimaryPinMiddleware:
         return response
 
 
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _unstorable_field(request: HttpRequest) -> str | None:
+    """The first place of the request (the address, a query or form field) holding text no
+    database can store, or None."""
+    if not is_storable(request.path):
+        return "the address"
+    sources = [request.GET]
+    if request.method == "POST" and request.content_type in _FORM_TYPES:
+        sources.append(request.POST)
+    for data in sources:
+        for key, values in data.lists():
+            if not is_storable(key) or not all(is_storable(value) for value in values):
+                return key if is_storable(key) else "a field name"
+    return None
+
+
+class StorableInputMiddleware:
+    """A 400 page, before any view or query runs, for a request whose address, query string or
+    form holds a NUL (byline.core.text.is_storable). PostgreSQL raises on a NUL in any query or
+    write (a 500 from whichever view met it first) and SQLite would store it; no person types
+    one. The JSON API answers the same in its own shape (byline.api.parser)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path_info.startswith("/api/"):
+            where = _unstorable_field(request)
+            if where is not None:
+                context = {"where": where}
+                return render(request, "core/unstorable_input.html", context, status=400)
+        return self.get_response(request)
+
+
 class ConflictMiddleware:
     """A state change that lost to a simultaneous one (byline.core.transitions.Conflict) is
     answered with 409 and a page that says what happened, never a 500 or a silent success.
@@ -98,7 +137,6 @@ class ConflictMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         from django.contrib import messages
-        from django.shortcuts import render
         from django.utils.http import url_has_allowed_host_and_scheme
 
         from byline.core.transitions import Conflict

@@ -1,5 +1,10 @@
 """RSS 2.0 and Atom feeds (Django's syndication framework) for the site, each community, each
-tag and each creator. BYLINE_FEED_CONTENT chooses the whole story or a summary."""
+tag and each creator. BYLINE_FEED_CONTENT chooses the whole story or a summary.
+
+An item's description is HTML that feed readers render: it is either the story's sanitized
+body_html or the subtitle and excerpt as escaped plain text, never text the author typed as
+markup. Everything written goes through byline.core.xmltext (SafeRssFeed, SafeAtomFeed), so
+no stored character can make a feed fail."""
 
 from __future__ import annotations
 
@@ -7,12 +12,11 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import strip_tags
-from django.utils.text import Truncator
+from django.utils.html import format_html_join
 
 from byline.accounts.models import User
 from byline.communities.models import Community
+from byline.core.xmltext import SafeAtomFeed, SafeRssFeed
 from byline.stories.models import Story, Tag
 
 FEED_SIZE = 20
@@ -28,6 +32,7 @@ class StoryFeed(Feed):
     """The latest published stories of the whole site."""
 
     url_name = "discovery:feed-rss"
+    feed_type = SafeRssFeed
 
     def url_kwargs(self, obj) -> dict:
         return {}
@@ -50,8 +55,10 @@ class StoryFeed(Feed):
         return Story.objects.published()
 
     def items(self, obj=None):
-        # A feed carries the text (full or summary): undo for_cards()' deferral of it.
-        stories = self.stories(obj).for_cards().defer(None)
+        stories = self.stories(obj).for_cards()
+        if settings.FEED_CONTENT == "full":
+            # The whole story: undo for_cards()' deferral of its HTML (only).
+            stories = stories.defer(None).defer("body", "body_text")
         return stories.order_by("-published_at", "-id")[:FEED_SIZE]
 
     def item_title(self, story: Story) -> str:
@@ -60,8 +67,8 @@ class StoryFeed(Feed):
     def item_description(self, story: Story) -> str:
         if settings.FEED_CONTENT == "full":
             return story.body_html
-        summary = Truncator(" ".join(strip_tags(story.body_html).split())).words(60)
-        return f"{story.subtitle}\n\n{summary}" if story.subtitle else summary
+        parts = [text for text in (story.subtitle, story.excerpt) if text]
+        return format_html_join("", "<p>{}</p>", ((text,) for text in parts))
 
     def item_link(self, story: Story) -> str:
         return absolute(story.get_absolute_url())
@@ -119,7 +126,7 @@ class TagFeed(StoryFeed):
         return {"slug": obj.slug}
 
     def get_object(self, request, slug: str) -> Tag:
-        return get_object_or_404(Tag, slug=slug)
+        return get_object_or_404(Tag.objects.public(), slug=slug)
 
     def title(self, obj: Tag) -> str:
         return f"{obj.name} · {settings.SITE_NAME}"
@@ -164,7 +171,7 @@ def atom(feed_class: type[StoryFeed]) -> type[StoryFeed]:
     return type(
         f"Atom{feed_class.__name__}",
         (feed_class,),
-        {"feed_type": Atom1Feed, "url_name": feed_class.url_name.replace("-rss", "-atom")},
+        {"feed_type": SafeAtomFeed, "url_name": feed_class.url_name.replace("-rss", "-atom")},
     )
 
 

@@ -77,4 +77,4 @@ def communities_with_counts() -> list[Community]:
 def tags_popular(*, limit: int = 30) -> list[Tag]:
     """The tags with the most published stories (`Tag.story_count`, kept by
     byline.discovery.counts): the first `limit` entries of tag_popular_idx, no aggregate."""
-    return list(Tag.objects.filter(story_count__gt=0).order_by("-story_count", "name")[:limit])
+    return list(Tag.objects.public().order_by("-story_count", "name")[:limit])

@@ -95,9 +95,11 @@ class TagSitemap(IdRangeSitemap):
     priority = 0.4
 
     def items(self):
-        return Tag.objects.filter(
-            Exists(Story.objects.published().filter(tags=OuterRef("pk")))
-        ).order_by("pk")
+        return (
+            Tag.objects.public()
+            .filter(Exists(Story.objects.published().filter(tags=OuterRef("pk"))))
+            .order_by("pk")
+        )
 
 
 class CreatorSitemap(IdRangeSitemap):

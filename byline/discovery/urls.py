@@ -2,6 +2,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 from django.views.decorators.cache import cache_page
 
+from byline.core.xmltext import xml_safe_view
 from byline.discovery import feeds, views
 from byline.discovery.sitemaps import SITEMAPS
 
@@ -19,13 +20,13 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path(
         "sitemap.xml",
-        cache_page(3600)(sitemap_views.index),
+        cache_page(3600)(xml_safe_view(sitemap_views.index)),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "discovery:sitemap-section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        cache_page(3600)(sitemap_views.sitemap),
+        cache_page(3600)(xml_safe_view(sitemap_views.sitemap)),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

@@ -48,20 +48,11 @@ def clean_query(raw: str | None) -> str:
     return " ".join(text.split())[:QUERY_MAX_LENGTH].strip()
 
 
-_MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_MARKDOWN_LINK_TAIL = re.compile(r"\]\([^)\s]*\)?")  # a link cut in half by a fragment
-_MARKDOWN_MARKS = re.compile(r"(^|\s)(#{1,6}|>|[-*+]|\d+\.)\s|[*_`~]+")
-
-
 def highlight_html(raw: str | None) -> SafeString:
-    """Escape a snippet (Markdown source) for HTML and wrap the matches in <mark>."""
-    text = _MARKDOWN_IMAGE.sub("", raw or "")
-    text = _MARKDOWN_LINK.sub(r"\1", text)
-    text = _MARKDOWN_LINK_TAIL.sub("", text)
-    text = _MARKDOWN_MARKS.sub(lambda m: m.group(1) or "", text)
-    text = " ".join(text.split())
-    html = str(escape(text))
+    """Escape a highlighted piece of plain text (a title, a subtitle, a snippet of the story's
+    text: never markup) for HTML and turn the match markers into <mark>: the only markup in
+    the result is the <mark> put around already escaped text."""
+    html = str(escape(" ".join((raw or "").split())))
     # Balance the markers first, so a stray one can never leave an unclosed <mark>.
     html = re.sub(f"{START}([^{START}{STOP}]*){STOP}", r"<mark>\1</mark>", html)
     return mark_safe(html.replace(START, "").replace(STOP, ""))  # noqa: S308 (escaped above)
@@ -120,7 +111,7 @@ class SearchBackend:
                    COALESCE((SELECT {self.tag_aggregate} FROM {tag} t
                              JOIN {through} st ON st.tag_id = t.id
                              WHERE st.story_id = s.id), ''),
-                   s.body
+                   s.body_text
             FROM {story} s WHERE {where}
         """  # noqa: S608 (table names from our models, values are parameters)
         return sql, params

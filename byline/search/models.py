@@ -17,7 +17,7 @@ class SearchDocument(models.Model):
     title = models.TextField()
     subtitle = models.TextField(blank=True)
     tags = models.TextField(blank=True, help_text="Tag names separated by spaces.")
-    body = models.TextField(blank=True, help_text="The Markdown source.")
+    body = models.TextField(blank=True, help_text="The plain text of the story (Story.body_text).")
 
     def __str__(self) -> str:
         return self.title

@@ -41,7 +41,7 @@ def search_everything(
     filters = {"since": since, "until": until}
     lookups = [
         ("community", community_slug, Community.objects.filter(slug=community_slug), "community"),
-        ("tag", tag_slug, Tag.objects.filter(slug=tag_slug), "tag"),
+        ("tag", tag_slug, Tag.objects.public().filter(slug=tag_slug), "tag"),
         (
             "creator",
             creator_handle,

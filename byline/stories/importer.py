@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from byline.accounts.models import RESERVED_HANDLES, User, handle_validator
 from byline.communities.models import Community
 from byline.core.images import clean_image, files_removed_on_failure
+from byline.core.text import is_storable
 from byline.stories.models import (
     BODY_MAX_LENGTH,
     CAPTION_MAX_LENGTH,
@@ -78,6 +79,10 @@ class StoryFile:
     published_at: dt.datetime | None = None
     draft: bool = False
     slug: str = ""
+
+
+# YAML escapes ("\\0", "\\ud800") and raw NUL bytes make text that no database takes.
+UNSTORABLE = "holds a character that cannot be stored (a NUL byte or a lone surrogate)."
 
 
 def _text(path: Path, meta: dict, name: str, *, limit: int, required: bool = False) -> str:
@@ -140,8 +145,14 @@ def parse_story_file(path: Path, *, root: Path | None = None) -> StoryFile:
     unknown = sorted(set(map(str, meta)) - KNOWN_FIELDS)
     if unknown:
         raise StoryImportError(path, "is not a field this format knows.", unknown[0])
+    for name, value in meta.items():
+        values = value if isinstance(value, list) else [value]
+        if not all(is_storable(item) for item in values if isinstance(item, str)):
+            raise StoryImportError(path, UNSTORABLE, str(name))
 
     body = body.strip("\n")
+    if not is_storable(body):
+        raise StoryImportError(path, f"the body {UNSTORABLE}")
     if not body.strip():
         raise StoryImportError(path, "the story has no body text after the front matter.")
     if len(body) > BODY_MAX_LENGTH:

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from byline.core.images import ReencodedImageField
+from byline.stories.rendering import EXCERPT_MAX_LENGTH
 
 TITLE_MAX_LENGTH = 150
 SUBTITLE_MAX_LENGTH = 250
@@ -15,11 +16,23 @@ CREDIT_MAX_LENGTH = 200
 MAX_TAGS = 5
 
 
+class TagQuerySet(models.QuerySet):
+    def public(self) -> TagQuerySet:
+        """Tags that a published story carries: the only tags a public page, feed, sitemap,
+        search filter or API list may name. A tag carried only by drafts, stories in review,
+        rejected or unpublished ones is as unknown as one that never existed, so its name (the
+        author's words) does not leak and its address is no existence oracle. Reads
+        `story_count` (kept by byline.discovery.counts), so it costs no join."""
+        return self.filter(story_count__gt=0)
+
+
 class Tag(models.Model):
     name = models.CharField(max_length=40, unique=True)
     slug = models.SlugField(max_length=50, unique=True)
     # Stories with status "published" carrying this tag, kept by byline.discovery.counts.
     story_count = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -36,18 +49,21 @@ class Tag(models.Model):
 TAG_WALK_MIN_STORIES = 1000
 
 
+# The long text columns of a story, left out of lists (for_cards).
+TEXT_FIELDS = ("body", "body_html", "body_text")
+
+
 class StoryQuerySet(models.QuerySet):
     def published(self) -> StoryQuerySet:
         return self.filter(status=Story.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_cards(self) -> StoryQuerySet:
         """What a story card needs, in one query (tags are prefetched: a second one). Not the
-        text: the Markdown and its HTML are most of a story's row (tens of KB each), and a list
-        page read them for nothing (memory per worker, and on SQLite overflow pages)."""
+        text: the Markdown, its HTML and its plain text are most of a story's row (tens of KB
+        each), and a list page read them for nothing (memory per worker, and on SQLite overflow
+        pages). Cards show `summary`, from the short stored excerpt."""
         return (
-            self.select_related("author", "community")
-            .prefetch_related("tags")
-            .defer("body", "body_html")
+            self.select_related("author", "community").prefetch_related("tags").defer(*TEXT_FIELDS)
         )
 
     def tagged(self, tag: Tag) -> StoryQuerySet:
@@ -91,6 +107,12 @@ class Story(models.Model):
     body = models.TextField(max_length=BODY_MAX_LENGTH, blank=True, help_text="Markdown.")
     # Rendered and sanitized from `body` on every save (never per request).
     body_html = models.TextField(blank=True, editable=False)
+    # The visible text of body_html, plain (byline.stories.rendering.plain_text), filled with
+    # it: what the search index holds, so snippets show what readers read, never Markdown.
+    body_text = models.TextField(blank=True, editable=False)
+    # The opening of body_text (rendering.excerpt): what cards, feeds, link previews and the
+    # API show of the story, read without the text (see for_cards).
+    excerpt = models.CharField(max_length=EXCERPT_MAX_LENGTH, blank=True, editable=False)
 
     hero_image = ReencodedImageField(
         upload_to="heroes/%Y/%m/", blank=True, width_field="hero_width", height_field="hero_height"
@@ -157,6 +179,13 @@ class Story(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("stories:detail", kwargs={"handle": self.author.username, "slug": self.slug})
+
+    @property
+    def summary(self) -> str:
+        """What a list, a feed, a link preview, a search engine or an API client is shown of the
+        story: the subtitle, else the opening of its text. Plain text built from the rendered,
+        sanitized HTML (never the Markdown source): escape it wherever it goes."""
+        return self.subtitle or self.excerpt
 
     @property
     def is_published(self) -> bool:

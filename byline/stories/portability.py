@@ -33,6 +33,7 @@ from django.utils import timezone
 from byline.accounts.models import RESERVED_HANDLES, User
 from byline.comments.models import BODY_MAX_LENGTH as COMMENT_MAX_LENGTH
 from byline.comments.models import Comment
+from byline.core.text import is_storable
 from byline.insights.models import Insight, Rating
 from byline.stories.importer import (
     MAX_FILE_BYTES,
@@ -292,11 +293,14 @@ def restore_comments(record: dict, stories: dict[str, Story]) -> int:
         numbered: dict[int, Comment] = {}
         for item in entry.get("comments") or []:
             body = str(item["body"]).strip()
+            name = str(item.get("author", ""))
+            if not (is_storable(body) and is_storable(name)):
+                raise ValueError(f"comment {item.get('id')} in {entry['file']} holds a NUL")
             if not body or len(body) > COMMENT_MAX_LENGTH:
                 raise ValueError(f"comment {item.get('id')} in {entry['file']} has a bad body")
             comment = Comment.objects.create(
                 story=story,
-                author=_commenter(str(item["author_handle"]), item.get("author", "")),
+                author=_commenter(str(item["author_handle"]), name),
                 parent=numbered.get(item.get("parent")),
                 body=body,
                 body_html=render_comment(body),

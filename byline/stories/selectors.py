@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -18,8 +18,11 @@ def story_get_for_reader(*, handle: str, slug: str, viewer: User | None) -> Stor
     even reveal that they exist. Raises StorySlugRedirect.DoesNotExist never: a renamed story is
     returned with `story.moved = True` so the view can redirect to the current address.
     """
-    queryset = Story.objects.select_related("author", "community").prefetch_related(
-        Prefetch("tags")
+    # The page shows body_html; the plain text (for search and summaries) stays in the row.
+    queryset = (
+        Story.objects.select_related("author", "community")
+        .prefetch_related(Prefetch("tags"))
+        .defer("body_text")
     )
     story = queryset.filter(author__username__iexact=handle, slug=slug).first()
     moved = False
@@ -99,23 +102,27 @@ def my_stories_page(*, author: User, status: str, cursor: str | None, size: int)
     )
 
 
-def tag_suggestions(*, prefix: str, exclude: list[str] = (), limit: int = 8) -> list[Tag]:
-    """Existing tags starting with `prefix`, most used first (only published stories count)."""
+def tag_suggestions(
+    *, prefix: str, viewer: User, exclude: list[str] = (), limit: int = 8
+) -> list[Tag]:
+    """Tags starting with `prefix` that `viewer` may know of, most used first: public ones (a
+    published story carries them) and those on the viewer's own stories, whatever their status.
+    Another writer's draft tag is never suggested: its name is theirs until they publish."""
     prefix = " ".join(prefix.split())[:40]
     if not prefix:
         return []
+    own = Story.tags.through.objects.filter(tag=OuterRef("pk"), story__author=viewer)
     return list(
-        Tag.objects.filter(name__istartswith=prefix)
+        Tag.objects.filter(Q(story_count__gt=0) | Exists(own), name__istartswith=prefix)
         .exclude(name__in=exclude)
-        .annotate(uses=Count("stories", filter=Q(stories__status=Story.Status.PUBLISHED)))
-        .order_by("-uses", "name")[:limit]
+        .order_by("-story_count", "name")[:limit]
     )
 
 
 def popular_tags(*, limit: int = 12) -> list[Tag]:
     """Tags with the most published stories: `Tag.story_count` (byline.discovery.counts), read
     in the order of tag_popular_idx."""
-    return list(Tag.objects.filter(story_count__gt=0).order_by("-story_count", "name")[:limit])
+    return list(Tag.objects.public().order_by("-story_count", "name")[:limit])
 
 
 def review_queue_page(*, cursor: str | None, size: int) -> KeysetPage:

@@ -45,7 +45,7 @@ from byline.stories.models import (
 )
 from byline.stories.reading import count_words, reading_minutes
 from byline.stories.references import inline_image_names
-from byline.stories.rendering import html_text_and_images, render_markdown
+from byline.stories.rendering import excerpt, html_text_and_images, render_markdown
 
 # Autosaves less than this far apart update one revision instead of adding one each.
 REVISION_COALESCE = dt.timedelta(minutes=5)
@@ -62,6 +62,8 @@ EDITABLE_FIELDS = [
     "subtitle",
     "body",
     "body_html",
+    "body_text",
+    "excerpt",
     "word_count",
     "reading_minutes",
     "community",
@@ -113,9 +115,11 @@ def _claim_version(
 
 
 def story_render(*, story: Story) -> None:
-    """Fill body_html, word_count and reading_minutes from the Markdown body (no save)."""
+    """Fill body_html, its plain text and excerpt, word_count and reading_minutes from the
+    Markdown body (no save)."""
     story.body_html = render_markdown(story.body)
     text, images = html_text_and_images(story.body_html)
+    story.body_text, story.excerpt = text, excerpt(text)
     words, cjk = count_words(text)
     story.word_count = words
     images += 1 if story.hero_image else 0

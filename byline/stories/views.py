@@ -52,7 +52,7 @@ def story_json_ld(story: Story) -> dict:
         "@context": "https://schema.org",
         "@type": "Article",
         "headline": story.title,
-        "description": story.subtitle or story.title,
+        "description": story.summary or story.title,
         "mainEntityOfPage": url,
         "url": url,
         "wordCount": story.word_count,
@@ -105,7 +105,7 @@ def story_detail(request: HttpRequest, handle: str, slug: str) -> HttpResponse:
 
 
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = get_object_or_404(Tag.objects.public(), slug=slug)
     page = keyset_page(
         Story.objects.published().tagged(tag).for_cards(),
         cursor=request.GET.get("after"),
@@ -340,7 +340,7 @@ def tag_suggest(request: HttpRequest) -> HttpResponse:
     """htmx: existing tags that start like the last one being typed."""
     names = split_tags(request.GET.get("tags", "")[:400])
     typed = request.GET.get("tags", "").rsplit(",", 1)[-1].strip()
-    tags = tag_suggestions(prefix=typed, exclude=names[:-1]) if typed else []
+    tags = tag_suggestions(prefix=typed, viewer=request.user, exclude=names[:-1]) if typed else []
     return render(request, "stories/story_editor.html#tag-suggestions", {"suggestions": tags})
 
 

@@ -107,7 +107,7 @@ def tag_list(
     cursor: str | None = Query(None, max_length=60, description="`next_cursor` of the last page."),
 ):
     # Tags have no date: the keyset is the (unique) slug itself.
-    tags = Tag.objects.order_by("slug")
+    tags = Tag.objects.public().order_by("slug")
     if cursor:
         tags = tags.filter(slug__gt=cursor)
     rows = list(tags[: MAX_LIST + 1])
@@ -117,7 +117,7 @@ def tag_list(
 
 @router.get("/tags/{slug}", response=with_errors({200: TagOut}))
 def tag_detail(request: HttpRequest, slug: str = Path(..., pattern=SLUG_PATTERN)):
-    tag = Tag.objects.filter(slug=slug).first()
+    tag = Tag.objects.public().filter(slug=slug).first()
     if tag is None:
         raise not_found("No such tag.")
     return tag

@@ -43,7 +43,7 @@ def search(
     filters = {}
     for key, value, queryset in (
         ("community_id", community, Community.objects.filter(slug=community)),
-        ("tag_id", tag, Tag.objects.filter(slug=tag)),
+        ("tag_id", tag, Tag.objects.public().filter(slug=tag)),
         ("author_id", author, User.objects.filter(username__iexact=author, is_active=True)),
     ):
         if value:

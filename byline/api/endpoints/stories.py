@@ -83,7 +83,7 @@ def story_list(
     if community:
         stories = stories.filter(community__slug=community)
     if tag:
-        found = Tag.objects.filter(slug=tag).first()
+        found = Tag.objects.public().filter(slug=tag).first()
         stories = stories.tagged(found) if found else stories.none()
     if author:
         stories = stories.filter(author__username__iexact=author, author__is_active=True)

@@ -341,3 +341,33 @@ def test_a_bad_engagement_record_keeps_the_stories_and_says_so(alice):
     report = import_upload(io.BytesIO(archive), filename="x.zip")
     assert report.created == 1
     assert "comments not restored" in report.errors[0]
+
+
+@pytest.mark.parametrize("text", ["nul \x00 here", "lone \ud800"])
+def test_text_no_database_can_store_is_refused_with_the_file_named(client, alice, text):
+    """From the upload page: a NUL (raw, or a YAML escape) or a lone surrogate in a field or
+    the body is a message naming the file and the field, on every database; nothing is saved."""
+    escaped = text.encode("unicode_escape").decode()  # the YAML escape: "\x00", "\ud800"
+    files = {"title.md": f'---\ntitle: "{escaped}"\nauthor: "A"\n---\nbody\n'.encode()}
+    if "\x00" in text:  # a UTF-8 file can hold a raw NUL, never a lone surrogate
+        files["body.md"] = f'---\ntitle: "T"\nauthor: "A"\n---\n{text}\n'.encode()
+    client.force_login(alice)
+    for name, content in files.items():
+        upload = SimpleUploadedFile(name, content, "text/markdown")
+        response = client.post(reverse("api:import"), {"file": upload})
+        assert response.status_code == 422, name
+        assert "cannot be stored" in response.content.decode(), name
+    assert not Story.objects.exists()
+
+
+def test_an_engagement_record_with_a_nul_restores_no_comment(alice):
+    record = (
+        b'{"format": "byline-export", "stories": [{"file": "stories/alice/s.md", "comments": '
+        b'[{"id": 1, "author_handle": "zed", "author": "Zed", "body": "nul \\u0000 here"}]}]}'
+    )
+    archive = zip_of({"stories/alice/s.md": STORY_MD, "engagement.json": record})
+    report = import_upload(io.BytesIO(archive), filename="x.zip")
+    assert report.created == 1 and "holds a NUL" in report.errors[0]
+    from byline.comments.models import Comment
+
+    assert not Comment.objects.exists()

@@ -180,7 +180,8 @@ NASTY = [
 def test_any_input_is_safe(client, alice, query):
     make_story(alice, title="River story")
     response = client.get("/search/", {"q": query})
-    assert response.status_code == 200
+    # A NUL cannot be searched on PostgreSQL: the site answers it with a clear 400 page.
+    assert response.status_code == (400 if "\x00" in query else 200)
     get_backend().search(query)  # never raises
     assert Story.objects.count() == 1
 

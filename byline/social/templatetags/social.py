@@ -1,6 +1,7 @@
 from django import template
 
 from byline.social.selectors import unread_count
+from byline.stories.rendering import plain_text as _plain_text
 
 register = template.Library()
 
@@ -12,3 +13,10 @@ def unread_notifications(context) -> int:
     if user is None or not user.is_authenticated:
         return 0
     return unread_count(user=user)
+
+
+@register.filter
+def plain_text(html: str) -> str:
+    """The visible text of stored, sanitized HTML (a comment's body_html), for quoting it in
+    a short excerpt: what readers saw, never the Markdown source. Autoescaped like any text."""
+    return _plain_text(html or "")

@@ -143,3 +143,14 @@ def test_the_settings_page_shows_the_current_choices(client, alice):
     client.force_login(alice)
     html = client.get("/settings/notifications/").content.decode()
     assert 'value="follow" checked' in html and 'value="like">' in html
+
+
+def test_a_comment_notification_quotes_the_text_readers_see_not_its_markdown(
+    client, story, alice, bob
+):
+    comment_create(
+        story=story, author=bob, body="**Great** [read](https://x.example/long) `<b>` AT&amp;T"
+    )
+    client.force_login(alice)
+    html = client.get("/notifications/").content.decode()
+    assert '<p class="notification__excerpt">Great read &lt;b&gt; AT&amp;T</p>' in html

@@ -130,6 +130,12 @@ def test_published_at_and_draft_status_are_respected(tmp_path):
         ),
         ('title: "T"\nauthor: "A"\ncolour: "blue"', "colour", "not a field"),
         (f'title: "{"x" * 151}"\nauthor: "A"', "title", "limit is 150"),
+        # Text no database can store: a NUL (PostgreSQL refuses it), a lone surrogate.
+        ('title: "Nul \\0 here"\nauthor: "A"', "title", "cannot be stored"),
+        ('title: "T"\nauthor: "Lone \\ud800"', "author", "cannot be stored"),
+        ('title: "T"\nauthor: "A"\ncommunity: "E\\0"', "community", "cannot be stored"),
+        ('title: "T"\nauthor: "A"\ntags: ["a\\0"]', "tags", "cannot be stored"),
+        ('title: "T"\nauthor: "A"\nhero_image_caption: "\\udfff"', "hero_image_caption", "cannot"),
     ],
 )
 def test_a_bad_field_is_named_and_nothing_is_imported(tmp_path, front, field, message):
@@ -148,6 +154,7 @@ def test_a_bad_field_is_named_and_nothing_is_imported(tmp_path, front, field, me
         ("---\ntitle: [unclosed\n---\nbody", "not valid YAML"),
         ("---\n- a list\n---\nbody", "field: value"),
         ('---\ntitle: "T"\nauthor: "A"\n---\n\n   \n', "no body text"),
+        ('---\ntitle: "T"\nauthor: "A"\n---\n\nA body with a \x00 NUL.\n', "cannot be stored"),
     ],
 )
 def test_a_malformed_file_gets_a_clear_error(tmp_path, content, message):

@@ -34,7 +34,7 @@ from byline.comments.models import Comment
 from byline.communities.models import Community
 from byline.insights.models import Insight, Rating
 from byline.stories.models import Story, Tag
-from byline.stories.rendering import render_comment, render_markdown
+from byline.stories.rendering import excerpt, plain_text, render_comment, render_markdown
 from byline.stories.services import story_render
 
 PREFIX = "bench_"
@@ -336,7 +336,9 @@ class Command(BaseCommand):
         for i in range(40):
             paragraphs = [sentence(rng, rng.randint(25, 60)) for _ in range(rng.randint(3, 6))]
             body = f"## {sentence(rng, 4)}\n\n" + "\n\n".join(paragraphs) + f"\n\nPart {i}."
-            bodies.append((body, render_markdown(body), len(body.split())))
+            html = render_markdown(body)
+            text = plain_text(html)
+            bodies.append((body, html, text, excerpt(text), len(body.split())))
         texts = [sentence(rng, rng.randint(6, 40)) for _ in range(40)]
         comment_bodies = [(text, render_comment(text)) for text in texts]
         first_story = next_id(Story)
@@ -352,14 +354,15 @@ class Command(BaseCommand):
         story_writer = TableWriter(
             Story,
             ["id", "author_id", "community_id", "title", "subtitle", "slug", "body", "body_html",
-             "status", "created_at", "updated_at", "published_at", "word_count", "reading_minutes",
-             "comment_count", "view_count", "like_count", "trending_score", "comments_enabled"],
+             "body_text", "excerpt", "status", "created_at", "updated_at", "published_at",
+             "word_count", "reading_minutes", "comment_count", "view_count", "like_count",
+             "trending_score", "comments_enabled"],
             auto_flush=False,
         )  # fmt: skip
         tag_writer = TableWriter(Story.tags.through, ["story_id", "tag_id"], auto_flush=False)
         step = span / n
         for offset, story_id in enumerate(story_ids):
-            body, html, words = bodies[story_id % len(bodies)]
+            body, html, text, opening, words = bodies[story_id % len(bodies)]
             published = now - dt.timedelta(seconds=span - offset * step + 3600)
             moment = ops.adapt_datetimefield_value(published)
             title = sentence(rng, rng.randint(3, 8))[:-1]
@@ -367,7 +370,7 @@ class Command(BaseCommand):
             views = rng.randint(0, 5000)
             story_writer.add(
                 story_id, rng.choice(authors), rng.choice(communities) if offset % 4 else None,
-                title, sentence(rng, 12), f"s{story_id}", body, html,
+                title, sentence(rng, 12), f"s{story_id}", body, html, text, opening,
                 Story.Status.PUBLISHED if offset % 100 else Story.Status.DRAFT,
                 moment, moment, moment, words, max(1, round(words / 265)), comments, views,
                 rng.randint(0, 200), views / (1 + (n - offset) / 1000), True,
