@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ApiConfig(AppConfig):
     name = "byline.api"
     label = "api"
+
+    def ready(self) -> None:
+        from byline.api import signals
+
+        signals.connect()

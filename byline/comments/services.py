@@ -14,6 +14,7 @@ from django.utils import timezone
 from byline.accounts.models import User
 from byline.comments.models import BODY_MAX_LENGTH, Comment
 from byline.comments.policies import can_change_comment, can_comment, can_toggle_comments
+from byline.core.logs import security_event
 from byline.social.models import Notification
 from byline.social.services import notification_create
 from byline.stories.models import Story
@@ -47,6 +48,7 @@ def _check_throttle(author: User) -> None:
     window = dt.timedelta(minutes=settings.COMMENT_NEW_ACCOUNT_WINDOW_MINUTES)
     recent = Comment.objects.filter(author=author, created_at__gte=now - window).count()
     if recent >= settings.COMMENT_NEW_ACCOUNT_LIMIT:
+        security_event("comment_throttled", outcome="refused", user=author, recent=recent)
         raise ValidationError(
             f"New accounts can post {settings.COMMENT_NEW_ACCOUNT_LIMIT} comments every "
             f"{settings.COMMENT_NEW_ACCOUNT_WINDOW_MINUTES} minutes. Please try again a little "

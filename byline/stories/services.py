@@ -30,6 +30,7 @@ from django.utils.text import slugify
 from byline.accounts.models import User
 from byline.communities.models import Community
 from byline.core.images import CleanImage, clean_image
+from byline.core.logs import security_event
 from byline.stories import policies
 from byline.stories.models import (
     MAX_TAGS,
@@ -132,6 +133,7 @@ def story_draft_quota_check(*, author: User) -> None:
         author=author, created_at__gte=timezone.now() - dt.timedelta(hours=1)
     ).count()
     if recent >= limit:
+        security_event("draft_throttled", outcome="refused", user=author, recent=recent)
         raise ValidationError(
             f"New accounts can start at most {limit} stories an hour. "
             "Please finish one of your drafts, or try again later.",
@@ -427,6 +429,7 @@ def story_image_upload(*, author: User, image: File) -> StoryImage:
         author=author, created_at__gte=timezone.now() - dt.timedelta(hours=1)
     ).count()
     if recent >= limit:
+        security_event("image_upload_throttled", outcome="refused", user=author, recent=recent)
         raise ValidationError(
             f"You can upload at most {limit} images an hour. Please try again later.",
             code="image_quota",
