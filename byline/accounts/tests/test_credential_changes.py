@@ -83,3 +83,16 @@ def test_a_password_change_keeps_this_session_and_ends_the_others(
     assert not session_exists(other_key)
     assert client.get(reverse("accounts:settings_profile")).status_code == 200
     assert "signed out of every other session" in mail.outbox[-1].body
+
+
+def test_the_sessions_page_lists_sessions_and_signs_out_the_others(client, alice):
+    sign_in(client, alice)
+    other = Client()
+    sign_in(other, alice, REMOTE_ADDR="192.0.2.31")
+    html = client.get(reverse("usersessions_list")).content.decode()
+    assert 'class="settings-nav"' in html
+    assert "192.0.2.31" in html
+    assert 'aria-current="page">Sessions' in html
+    client.post(reverse("usersessions_list"))
+    assert not session_exists(other.session.session_key)
+    assert client.get(reverse("accounts:settings_profile")).status_code == 200
