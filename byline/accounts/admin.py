@@ -20,9 +20,17 @@ class _NamesNormalised:
         return clean_display_name(self.cleaned_data.get("display_name", ""))
 
 
+def _formfield(field, **kwargs):
+    # The admin's own formfield_overrides do not reach a form class built here.
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
 class UserChangeAdminForm(_NamesNormalised, UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
+        formfield_callback = _formfield
 
 
 class UserCreationAdminForm(_NamesNormalised, AdminUserCreationForm):
