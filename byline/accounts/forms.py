@@ -7,10 +7,12 @@ from allauth.account.models import EmailAddress
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db import transaction
 
 from byline.accounts.models import BIO_MAX_LENGTH, HANDLE_MAX_LENGTH, User
 from byline.accounts.names import clean_display_name, clean_handle
 from byline.accounts.policies import handle_problem
+from byline.accounts.tasks import password_reset_mail_send
 from byline.core.images import ALLOWED_DESCRIPTION, CleanImage, clean_image
 from byline.core.logs import security_event
 
@@ -74,7 +76,18 @@ class ResetPasswordForm(AllauthResetPasswordForm):
         return email
 
     def save(self, request, **kwargs) -> str:
-        email = super().save(request, **kwargs)
+        """Hand the whole mail to a task: a reset link (the token is made there) or the "no
+        account" message. The request does the same work for either: the look-up above and one
+        enqueue, so neither the answer nor its timing says whether the address is registered."""
+        from allauth.account import app_settings
+
+        if app_settings.PASSWORD_RESET_BY_CODE_ENABLED:
+            return super().save(request, **kwargs)
+        email = self.cleaned_data["email"]
+        user_ids = [user.pk for user in self.users]
+        transaction.on_commit(
+            lambda: password_reset_mail_send.enqueue(email=email, user_ids=user_ids)
+        )
         security_event(
             "password_reset_requested",
             outcome=self.outcome,

@@ -82,7 +82,8 @@ def test_reset_mail_is_sent_after_the_answer_not_during_the_request(
         assert response.status_code == 302
         assert smtp_accepting.messages == []  # the request itself talked to no mail server
     assert len(callbacks) == 1
-    callbacks[0]()
+    with django_capture_on_commit_callbacks(execute=True):
+        callbacks[0]()
     assert len(smtp_accepting.messages) == 1
     assert "To: alice@example.org" in smtp_accepting.messages[0]
 
@@ -124,3 +125,22 @@ def test_the_old_address_is_told_when_the_primary_address_changes(
     assert notice.to == ["alice@example.org"]
     assert "alice.new@example.org" in notice.body
     assert PASSWORD not in notice.body
+
+
+def test_the_request_does_the_same_work_for_a_registered_and_an_unregistered_address(
+    client, alice, django_capture_on_commit_callbacks
+):
+    """Timing cannot be asserted; the work can: the same queries, and one deferred task each."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    work = {}
+    for email in ("alice@example.org", "nobody@example.org"):
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks() as callbacks,
+        ):
+            client.post(reverse("account_reset_password"), {"email": email})
+        work[email] = (len(queries), len(callbacks))
+    assert work["alice@example.org"] == work["nobody@example.org"]
+    assert work["alice@example.org"][1] == 1
