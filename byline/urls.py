@@ -34,5 +34,7 @@ if settings.MEDIA_URL.startswith("/"):
     )
 
 handler404 = "byline.core.views.error_404"
+# allauth's rate limits (sign-in, sign-up, reset) answer with this view, which logs them.
+handler429 = "byline.accounts.views.rate_limited"
 # A database or cache outage answers 503 with Retry-After; anything else the usual 500 page.
 handler500 = "byline.core.health.server_error"

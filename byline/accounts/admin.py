@@ -1,8 +1,42 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import models
 
 from byline.accounts.models import HandleRedirect, User
+from byline.accounts.names import clean_display_name, clean_handle
+
+
+class _NamesNormalised:
+    """Operators type names through the same normaliser as everyone (before the handle's
+    validators run). Reserved handles stay open to them: an operator may create @support."""
+
+    def clean_username(self) -> str:
+        self.cleaned_data["username"] = clean_handle(self.cleaned_data["username"])
+        parent = getattr(super(), "clean_username", None)  # the creation form's "taken" check
+        return parent() if parent else self.cleaned_data["username"]
+
+    def clean_display_name(self) -> str:
+        return clean_display_name(self.cleaned_data.get("display_name", ""))
+
+
+def _formfield(field, **kwargs):
+    # The admin's own formfield_overrides do not reach a form class built here.
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
+class UserChangeAdminForm(_NamesNormalised, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        formfield_callback = _formfield
+
+
+class UserCreationAdminForm(_NamesNormalised, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username",)
 
 
 class HandleRedirectInline(admin.TabularInline):
@@ -14,6 +48,8 @@ class HandleRedirectInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = UserChangeAdminForm
+    add_form = UserCreationAdminForm
     list_display = [
         "username",
         "display_name",

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "byline.accounts"
     label = "accounts"
+
+    def ready(self) -> None:
+        from byline.accounts import signals
+
+        signals.connect()

@@ -1,14 +1,20 @@
 from __future__ import annotations
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.account.models import EmailAddress
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from byline.accounts.models import BIO_MAX_LENGTH, HANDLE_MAX_LENGTH, User
+from byline.accounts.names import clean_display_name, clean_handle
 from byline.accounts.policies import handle_problem
+from byline.accounts.tasks import password_reset_mail_send
 from byline.core.images import ALLOWED_DESCRIPTION, CleanImage, clean_image
+from byline.core.logs import security_event
+from byline.core.outbox import enqueue_on_commit
 
 DISPLAY_NAME_MAX_LENGTH = User._meta.get_field("display_name").max_length
 WEBSITE_MAX_LENGTH = User._meta.get_field("website").max_length
@@ -47,10 +53,47 @@ class SignupForm(AllauthSignupForm):
             field.widget.attrs.pop("placeholder", None)
 
     def clean_display_name(self) -> str:
-        name = " ".join(self.cleaned_data["display_name"].split())
+        name = clean_display_name(self.cleaned_data["display_name"])
         if not name:
             raise ValidationError("Please tell readers what to call you.")
         return name
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    """allauth's reset form, but a reset link goes only to an address its account has verified:
+    an address that was only added (or never confirmed) proves nothing about who reads it.
+    Anyone else gets allauth's "no account here" message, so both answers cost the same."""
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        found = self.users
+        self.users = [
+            user
+            for user in found
+            if EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+        ]
+        self.outcome = "sent" if self.users else ("unverified" if found else "unknown")
+        return email
+
+    def save(self, request, **kwargs) -> str:
+        """Hand the whole mail to a task: a reset link (the token is made there) or the "no
+        account" message. The request does the same work for either: the look-up above and one
+        enqueue, so neither the answer nor its timing says whether the address is registered."""
+        from allauth.account import app_settings
+
+        if app_settings.PASSWORD_RESET_BY_CODE_ENABLED:
+            return super().save(request, **kwargs)
+        email = self.cleaned_data["email"]
+        user_ids = [user.pk for user in self.users]
+        enqueue_on_commit(password_reset_mail_send, email=email, user_ids=user_ids)
+        security_event(
+            "password_reset_requested",
+            outcome=self.outcome,
+            request=request,
+            user=self.users[0] if self.users else None,
+            identifier=email,
+        )
+        return email
 
 
 class ProfileForm(forms.Form):
@@ -99,10 +142,10 @@ class ProfileForm(forms.Form):
         self.fields["avatar"].widget = forms.FileInput(attrs=self.fields["avatar"].widget.attrs)
 
     def clean_display_name(self) -> str:
-        return " ".join(self.cleaned_data["display_name"].split())
+        return clean_display_name(self.cleaned_data["display_name"])
 
     def clean_handle(self) -> str:
-        handle = self.cleaned_data["handle"].strip().lower()
+        handle = clean_handle(self.cleaned_data["handle"])
         problem = handle_problem(handle, user=self.user)
         if problem:
             raise ValidationError(problem)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ handle_validator = RegexValidator(
 RESERVED_HANDLES = frozenset(
     {
         "admin",
+        "administrator",
         "api",
         "accounts",
         "static",
@@ -90,9 +92,26 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["username"]
+        constraints = [
+            # Handles are stored lowercase; this keeps "Alice" from ever sitting beside "alice",
+            # whatever path (a bulk write, a future form) forgets to lowercase.
+            models.UniqueConstraint(Lower("username"), name="accounts_user_handle_ci_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # Every path that sets a name (forms, admin, importers, create_user) ends here: none can
+        # store a bidi override or a zero-width character.
+        from byline.accounts.names import clean_display_name, clean_handle
+
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "display_name" in update_fields:
+            self.display_name = clean_display_name(self.display_name)
+        if update_fields is None or "username" in update_fields:
+            self.username = clean_handle(self.username)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:profile", kwargs={"handle": self.username})

@@ -25,3 +25,21 @@ def user_get_by_handle(*, handle: str) -> User:
             raise Http404("No such person.")
         user = moved.user
     return user
+
+
+def user_for_login(*, login: str) -> User | None:
+    """The account a sign-in identifier names: a handle, or one of the account's e-mail
+    addresses (verified or not), compared without case after normalisation. None if nobody."""
+    from allauth.account.models import EmailAddress
+
+    from byline.accounts.names import clean_handle
+
+    login = clean_handle(login)
+    if not login:
+        return None
+    if "@" in login:
+        address = EmailAddress.objects.filter(email__iexact=login).select_related("user").first()
+        if address is not None:
+            return address.user
+        return User.objects.filter(email__iexact=login).first()
+    return User.objects.filter(username__iexact=login).first()

@@ -35,6 +35,22 @@ def deleted_user_get() -> User:
     return user
 
 
+def user_sessions_end(*, user: User, keep_session_key: str | None = None) -> int:
+    """End every session of `user` but `keep_session_key`, in whichever session engine is
+    configured (database, or the cache in front of it); returns how many were ended.
+
+    Sessions are found through allauth.usersessions, which records each sign-in. A session it
+    never saw (one older than it) still ends at its next request: Django checks the password
+    hash kept in every session.
+    """
+    from allauth.usersessions.adapter import get_adapter
+    from allauth.usersessions.models import UserSession
+
+    sessions = list(UserSession.objects.filter(user=user).exclude(session_key=keep_session_key))
+    get_adapter().end_sessions(sessions)
+    return len(sessions)
+
+
 @transaction.atomic
 def user_update_profile(
     *,

@@ -16,6 +16,7 @@ from byline.accounts.forms import DeleteAccountForm, ProfileForm
 from byline.accounts.policies import can_edit_profile
 from byline.accounts.selectors import user_get_by_handle
 from byline.accounts.services import user_delete, user_update_profile
+from byline.core.logs import security_event
 from byline.core.pagination import keyset_page
 from byline.social.selectors import profile_follow_context
 from byline.stories.models import Story
@@ -104,3 +105,30 @@ def settings_delete(request: HttpRequest) -> HttpResponse:
         return redirect("core:home")
     status = 400 if form.errors else 200
     return render(request, "accounts/settings_delete.html", {"form": form}, status=status)
+
+
+# allauth's rate limits answer through the project's `handler429` (byline/urls.py).
+THROTTLED_EVENTS = {
+    "account_login": "sign_in_throttled",
+    "account_signup": "sign_up_throttled",
+    "account_reset_password": "password_reset_throttled",
+    "account_reset_password_from_key": "password_reset_throttled",
+    "account_change_password": "password_change_throttled",
+    "account_email": "email_change_throttled",
+    "account_reauthenticate": "reauthenticate_throttled",
+}
+
+
+def rate_limited(request: HttpRequest) -> HttpResponse:
+    """The 429 page of allauth's rate limits (sign-in, sign-up, reset...), logged as a security
+    event naming the action, the account (if signed in) and the client address."""
+    match = getattr(request, "resolver_match", None)
+    name = match.url_name if match else ""
+    security_event(
+        THROTTLED_EVENTS.get(name, "throttled"),
+        outcome="refused",
+        request=request,
+        user=getattr(request, "user", None),
+        path=request.path,
+    )
+    return render(request, "429.html", status=429)

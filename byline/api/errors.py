@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from byline.core.health import RETRY_AFTER_SECONDS, is_outage
+from byline.core.logs import security_event
 from byline.core.transitions import Conflict
 from byline.stories.policies import SUSPENDED_MESSAGE
 
@@ -94,9 +95,26 @@ def invalid(detail: str, field: str | None = None) -> ApiError:
     return ApiError(422, "invalid", f"{field}: {detail}" if field else detail, field)
 
 
+# Refusals that say someone tried what they may not: logged as security events.
+REFUSALS_LOGGED = frozenset({401, 403, 429})
+
+
 def error_response(
     api: NinjaAPI, request: HttpRequest, status: int, code: str, detail: str, **extra
 ) -> HttpResponse:
+    if status in REFUSALS_LOGGED:
+        principal = getattr(request, "auth", None)
+        user = principal.user if principal is not None else getattr(request, "user", None)
+        security_event(
+            "api_refused",
+            outcome=code,
+            request=request,
+            user=user,
+            status=status,
+            method=request.method,
+            path=request.path,
+            token_id=getattr(getattr(principal, "token", None), "pk", None),
+        )
     body = {"detail": detail, "code": code}
     body.update({key: value for key, value in extra.items() if value is not None})
     return api.create_response(request, body, status=status)

@@ -19,6 +19,7 @@ from django.http import HttpRequest
 from ninja.throttling import BaseThrottle
 
 from byline.core.cache import CacheUnavailable
+from byline.core.logs import client_ip
 
 WINDOW_SECONDS = 60
 _here: dict[str, int] = {}
@@ -77,15 +78,9 @@ class _CacheThrottle(BaseThrottle):
 
 
 def client_address(request: HttpRequest) -> str:
-    """The caller's address. Behind the reverse proxy (BYLINE_BEHIND_PROXY), every request comes
-    from the proxy: the client is the last address the proxy added to X-Forwarded-For (earlier
-    entries are whatever the client sent, so they are never trusted)."""
-    if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        last = forwarded.rsplit(",", 1)[-1].strip()
-        if last:
-            return last[:64]
-    return request.META.get("REMOTE_ADDR", "")
+    """The caller's address, by the same rule as every other limit and log line
+    (`byline.core.logs.client_ip`: BYLINE_TRUSTED_PROXY_COUNT proxies' entries are skipped)."""
+    return client_ip(request) or request.META.get("REMOTE_ADDR", "")
 
 
 class AddressThrottle(_CacheThrottle):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from byline.accounts.models import User
 from byline.comments.models import BODY_MAX_LENGTH, Comment
 from byline.comments.policies import can_change_comment, can_comment, can_toggle_comments
+from byline.core.logs import security_event
 from byline.core.transitions import Conflict, hold, lock_if, transition
 from byline.social.models import Notification
 from byline.social.services import notification_create
@@ -79,6 +80,7 @@ def _check_limits(author: User, body: str) -> None:
     text = normalised(body)
     for created_at, earlier in recent:
         if created_at >= now - duplicate_window and normalised(earlier) == text:
+            security_event("comment_duplicate", outcome="refused", user=author)
             raise _refuse(
                 "You posted this same comment a moment ago. Write something new, or edit the "
                 "comment you already posted.",
@@ -104,6 +106,7 @@ def _check_limits(author: User, body: str) -> None:
                 f"{settings.COMMENT_NEW_ACCOUNT_WINDOW_MINUTES} minutes. Please try again a "
                 "little later."
             )
+        security_event("comment_throttled", outcome="refused", user=author, code=code)
         raise _refuse(message, code, wait=wait)
 
 

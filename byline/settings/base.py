@@ -109,6 +109,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    # Records each signed-in session, so a password change can end the others, and lists them
+    # for the account holder (/accounts/sessions/).
+    "allauth.usersessions",
     "template_partials",
     "django_tasks",
     "django_tasks_db",
@@ -484,7 +487,11 @@ ACCOUNT_ADAPTER = "byline.accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {
     "login": "byline.accounts.forms.LoginForm",
     "signup": "byline.accounts.forms.SignupForm",
+    "reset_password": "byline.accounts.forms.ResetPasswordForm",
 }
+# Security notices by e-mail: password changed or reset, address changed (to the old address),
+# address removed. Each notice says where the change came from.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_CHANGE_EMAIL = True  # one address per account; a new one replaces it once verified
 ACCOUNT_REAUTHENTICATION_REQUIRED = True

@@ -19,6 +19,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from byline.accounts.models import RESERVED_HANDLES, User, handle_validator
+from byline.accounts.names import (
+    clean_display_name,
+    clean_handle,
+    is_reserved_handle,
+    substitute_handle,
+)
 from byline.communities.models import Community
 from byline.core.images import clean_image, files_removed_on_failure
 from byline.core.text import is_storable
@@ -158,16 +164,18 @@ def parse_story_file(path: Path, *, root: Path | None = None) -> StoryFile:
     if len(body) > BODY_MAX_LENGTH:
         raise StoryImportError(path, f"the body is longer than {BODY_MAX_LENGTH:,} characters.")
 
-    author_name = _text(path, meta, "author", limit=80, required=True)
-    author_handle = _text(path, meta, "author_handle", limit=30) or handle_for(author_name)
+    author_name = clean_display_name(_text(path, meta, "author", limit=80, required=True))
+    if not author_name:
+        raise StoryImportError(path, "is required.", "author")
+    author_handle = clean_handle(_text(path, meta, "author_handle", limit=30)) or handle_for(
+        author_name
+    )
     try:
         handle_validator(author_handle)
     except ValidationError:
         raise StoryImportError(
             path, "must be 2-30 lowercase letters, digits or underscores.", "author_handle"
         ) from None
-    if author_handle in RESERVED_HANDLES:
-        raise StoryImportError(path, "is reserved.", "author_handle")
     website = _text(path, meta, "author_website", limit=200)
     if website:
         try:
@@ -258,10 +266,16 @@ class ImportResult:
 
 
 def _author(parsed: StoryFile) -> User:
-    user = User.objects.filter(username=parsed.author_handle).first()
+    """The account the file names: an existing one by handle, or a new one. A new account never
+    gets a reserved handle (or a look-alike): it gets a stand-in `substitute_handle` instead."""
+    handle = parsed.author_handle
+    user = User.objects.filter(username=handle).first()
+    if user is None and is_reserved_handle(handle, RESERVED_HANDLES):
+        handle = substitute_handle(handle)
+        user = User.objects.filter(username=handle).first()
     if user is None:
         user = User(
-            username=parsed.author_handle,
+            username=handle,
             display_name=parsed.author_name,
             bio=parsed.author_bio,
             website=parsed.author_website,

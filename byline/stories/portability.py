@@ -31,6 +31,12 @@ from django.db.models import Count, F, Prefetch, QuerySet
 from django.utils import timezone
 
 from byline.accounts.models import RESERVED_HANDLES, User
+from byline.accounts.names import (
+    clean_display_name,
+    clean_handle,
+    is_reserved_handle,
+    substitute_handle,
+)
 from byline.comments.models import BODY_MAX_LENGTH as COMMENT_MAX_LENGTH
 from byline.comments.models import Comment
 from byline.core.text import is_storable
@@ -262,11 +268,16 @@ def extract_archive(fileobj: BinaryIO, folder: Path, *, max_total: int = MAX_TOT
 
 
 def _commenter(handle: str, name: str) -> User:
+    handle = clean_handle(handle)
     user = User.objects.filter(username=handle).first()
+    if user is None and is_reserved_handle(handle, RESERVED_HANDLES):
+        # Never a new account under a reserved handle: a stand-in, the same on every restore.
+        handle = substitute_handle(handle)
+        user = User.objects.filter(username=handle).first()
     if user is None:
-        if not COMMENTER_RE.match(handle) or handle in RESERVED_HANDLES:
+        if not COMMENTER_RE.match(handle):
             raise ValueError(f"bad commenter handle {handle!r}")
-        user = User(username=handle, display_name=" ".join(str(name).split())[:80])
+        user = User(username=handle, display_name=clean_display_name(str(name))[:80])
         user.set_unusable_password()
         user.save()
     return user

@@ -32,6 +32,7 @@ from django.utils.text import slugify
 from byline.accounts.models import User
 from byline.communities.models import Community
 from byline.core.images import CleanImage, clean_image, files_removed_on_failure
+from byline.core.logs import security_event
 from byline.core.outbox import enqueue_on_commit
 from byline.core.transitions import Conflict, hold, lock_if, transition
 from byline.stories import policies
@@ -180,6 +181,7 @@ def story_draft_quota_check(*, author: User) -> None:
         author=author, created_at__gte=timezone.now() - dt.timedelta(hours=1)
     ).count()
     if recent >= limit:
+        security_event("draft_throttled", outcome="refused", user=author, recent=recent)
         raise ValidationError(
             f"New accounts can start at most {limit} stories an hour. "
             "Please finish one of your drafts, or try again later.",
@@ -520,6 +522,7 @@ def _image_quota_check(*, author: User, adding: int = 0) -> None:
     mine = StoryImage.objects.filter(author=author)
     recent = mine.filter(created_at__gte=timezone.now() - dt.timedelta(hours=1)).count()
     if recent >= limit:
+        security_event("image_upload_throttled", outcome="refused", user=author, recent=recent)
         raise ValidationError(
             f"You can upload at most {limit} images an hour. Please try again later.",
             code="image_quota",

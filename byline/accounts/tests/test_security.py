@@ -138,12 +138,17 @@ def test_a_local_next_is_followed(client, alice):
     assert response.url == "/settings/profile/"
 
 
-def test_the_password_reset_link_uses_the_site_url_not_the_host_header(client, alice, settings):
+def test_the_password_reset_link_uses_the_site_url_not_the_host_header(
+    client, alice, settings, django_capture_on_commit_callbacks
+):
     settings.ALLOWED_HOSTS = ["*"]
     settings.SITE_URL = "https://stories.example.net"
-    response = client.post(
-        reverse("account_reset_password"), {"email": "alice@example.org"}, HTTP_HOST="evil.example"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_reset_password"),
+            {"email": "alice@example.org"},
+            HTTP_HOST="evil.example",
+        )
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body
@@ -152,8 +157,11 @@ def test_the_password_reset_link_uses_the_site_url_not_the_host_header(client, a
     assert link.startswith("https://stories.example.net/accounts/password/reset/key/")
 
 
-def test_a_password_reset_sets_a_new_password_and_the_old_one_stops_working(client, alice):
-    client.post(reverse("account_reset_password"), {"email": "alice@example.org"})
+def test_a_password_reset_sets_a_new_password_and_the_old_one_stops_working(
+    client, alice, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": "alice@example.org"})
     path = re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[0].body).group(1)
     form_page = client.get(path, follow=True)
     assert form_page.status_code == 200
@@ -206,7 +214,9 @@ def test_changing_the_password_needs_the_old_one_and_keeps_this_session(client, 
     assert other_device.get(reverse("accounts:settings_profile")).status_code == 302
 
 
-def test_changing_the_email_needs_a_recent_sign_in_and_verification(client, alice):
+def test_changing_the_email_needs_a_recent_sign_in_and_verification(
+    client, alice, django_capture_on_commit_callbacks
+):
     client.force_login(alice)  # a session with no recorded password sign-in
     response = client.post(
         reverse("account_email"), {"action_add": "", "email": "alice.new@example.org"}
@@ -217,7 +227,8 @@ def test_changing_the_email_needs_a_recent_sign_in_and_verification(client, alic
 
     # Confirming the password carries out the change that was asked for.
     assert client.get(response.url).status_code == 200
-    response = client.post(response.url, {"password": PASSWORD})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(response.url, {"password": PASSWORD})
     assert response.status_code == 302
     alice.refresh_from_db()
     assert alice.email == "alice@example.org"  # unchanged until the new address is confirmed

@@ -33,9 +33,12 @@ def test_the_signup_page_asks_for_name_handle_email_and_password(client):
     assert "Display name" in html
 
 
-def test_it_creates_an_unverified_account_and_mails_a_link_on_the_site_url(client, settings):
+def test_it_creates_an_unverified_account_and_mails_a_link_on_the_site_url(
+    client, settings, django_capture_on_commit_callbacks
+):
     settings.SITE_URL = "https://stories.example.net"
-    response = client.post(reverse("account_signup"), signup_data())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_signup"), signup_data())
     assert response.status_code == 302
     user = User.objects.get(username="erin")
     assert user.display_name == "Erin Example"
@@ -47,12 +50,17 @@ def test_it_creates_an_unverified_account_and_mails_a_link_on_the_site_url(clien
     assert link.startswith("https://stories.example.net/accounts/confirm-email/")
 
 
-def test_an_unverified_account_cannot_sign_in_until_the_link_is_followed(client):
-    client.post(reverse("account_signup"), signup_data())
+def test_an_unverified_account_cannot_sign_in_until_the_link_is_followed(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_signup"), signup_data())
     client.logout()
-    response = client.post(
-        reverse("account_login"), {"login": "erin", "password": "a long and unusual passphrase"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_login"),
+            {"login": "erin", "password": "a long and unusual passphrase"},
+        )
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")
     assert "_auth_user_id" not in client.session
@@ -107,8 +115,11 @@ def test_a_handle_someone_used_before_stays_theirs(client, alice):
     assert not User.objects.filter(username="alice_old").exists()
 
 
-def test_signing_up_with_a_known_email_does_not_reveal_it(client, alice):
-    response = client.post(reverse("account_signup"), signup_data(email="alice@example.org"))
+def test_signing_up_with_a_known_email_does_not_reveal_it(
+    client, alice, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_signup"), signup_data(email="alice@example.org"))
     # Same answer as for a new address (enumeration prevention); alice is told by e-mail.
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")

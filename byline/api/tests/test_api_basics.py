@@ -163,10 +163,23 @@ def test_it_checks_who_calls_before_it_reads_the_body(api, alice):
 def test_behind_the_proxy_it_limits_the_client_not_the_proxy(api, settings):
     settings.API_RATE_PER_ADDRESS = 1
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1  # BYLINE_BEHIND_PROXY's default
     first = {"X-Forwarded-For": "198.51.100.7"}
     # A client cannot pick its own address: only the entry the proxy appended counts.
     spoofing = {"X-Forwarded-For": "203.0.113.1, 198.51.100.7"}
     other = {"X-Forwarded-For": "198.51.100.8"}
     assert api.get("/tags", headers=first).status_code == 200
     assert api.get("/tags", headers=spoofing).status_code == 429
+    assert api.get("/tags", headers=other).status_code == 200
+
+
+def test_with_two_trusted_proxies_it_limits_the_client_they_name(api, settings):
+    """BYLINE_TRUSTED_PROXY_COUNT=2 (a CDN, then the proxy): the same rule as sign-in limits."""
+    settings.API_RATE_PER_ADDRESS = 1
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2
+    client = {"X-Forwarded-For": "198.51.100.7, 192.0.2.200"}
+    spoofing = {"X-Forwarded-For": "203.0.113.1, 198.51.100.7, 192.0.2.201"}
+    assert api.get("/tags", headers=client).status_code == 200
+    assert api.get("/tags", headers=spoofing).status_code == 429
+    other = {"X-Forwarded-For": "198.51.100.8, 192.0.2.200"}
     assert api.get("/tags", headers=other).status_code == 200
