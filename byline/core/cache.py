@@ -248,3 +248,12 @@ class ResilientRedisCache(RedisCache):
                 self._failed(caught)
                 error = caught
         raise CacheUnavailable(f"the cache is unreachable ({key})") from error
+
+
+def redis_fail_fast() -> dict:
+    """Client options for the request path: when Redis is away, fail in milliseconds (no retries
+    with back-off) so that pages go on being served and views wait for the next push."""
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return {"socket_timeout": 0.5, "socket_connect_timeout": 0.5, "retry": Retry(NoBackoff(), 0)}

@@ -31,9 +31,7 @@ class FastPath:
     def __init__(self, application) -> None:
         self.application = application
         self._hosts: dict[str, bool] = {}
-        from byline.stats.services import view_record
-
-        self._view_record = view_record
+        self._view_hooks = pagecache.page_view_hooks
         self._store = pagecache.store
         self._anonymous = pagecache.request_is_anonymous
         self._key = pagecache.request_key
@@ -64,7 +62,8 @@ class FastPath:
             if page is None or not self._host_allowed(environ):
                 return self.application(environ, start_response)
             if method == "GET":
-                self._view_record(story_id=page.story_id)
+                for hook in self._view_hooks:
+                    hook(page.story_id)
             not_modified = page.is_not_modified(
                 environ.get("HTTP_IF_NONE_MATCH"), environ.get("HTTP_IF_MODIFIED_SINCE")
             )

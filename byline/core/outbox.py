@@ -61,13 +61,15 @@ def _alias() -> str:
     return router.db_for_write(OutboxTask)
 
 
-def enqueue_on_commit(task: Task, /, **kwargs) -> OutboxTask:
+def enqueue_on_commit(task: Task | str, /, **kwargs) -> OutboxTask:
     """Queue `task(**kwargs)` after the current transaction commits, through the outbox.
 
-    Raises TypeError at once (in the write, not later in a worker) for a non-task or for
-    arguments that are not JSON, which no queue could carry. A row re-sent by the sweep is
-    sent as the module's task is declared: give queue and priority in `@task(...)`, not with
-    `.using(...)` at the call."""
+    `task` is the task or its import path: a service enqueues its own app's tasks by path, so
+    the tasks module may import the services without a cycle. Raises TypeError at once (in the
+    write, not later in a worker) for a non-task or for arguments that are not JSON, which no
+    queue could carry. A row re-sent by the sweep is sent as the module's task is declared: give
+    queue and priority in `@task(...)`, not with `.using(...)` at the call."""
+    task = task_named(task) if isinstance(task, str) else task
     if not isinstance(task, Task):
         raise TypeError(f"enqueue_on_commit takes a Django task (@task()), not {task!r}")
     try:
@@ -86,9 +88,18 @@ def enqueue_on_commit(task: Task, /, **kwargs) -> OutboxTask:
     return row
 
 
-def enqueue_once_on_commit(task: Task, /, **kwargs) -> OutboxTask | None:
+def task_named(path: str) -> Task:
+    """The task at `path` ("byline.stats.tasks.flush_view_counts"); TypeError if it is not one."""
+    task = import_string(path)
+    if not isinstance(task, Task):
+        raise TypeError(f"{path} is not a Django task (@task())")
+    return task
+
+
+def enqueue_once_on_commit(task: Task | str, /, **kwargs) -> OutboxTask | None:
     """`enqueue_on_commit`, unless the same task with the same arguments is waiting already
     (for tasks whose second run would only redo the first: image renditions). None then."""
+    task = task_named(task) if isinstance(task, str) else task
     waiting = OutboxTask.objects.using(_alias()).filter(
         task_path=getattr(task, "module_path", ""), kwargs=kwargs
     )

@@ -29,6 +29,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -131,7 +132,7 @@ class RedisVersions:
     def __init__(self, url: str, prefix: str, check_every: float) -> None:
         import redis
 
-        from byline.stats.buffer import redis_fail_fast
+        from byline.core.cache import redis_fail_fast
 
         # When Redis is away, pages go through Django at once instead of waiting.
         self.client = redis.Redis.from_url(url, **redis_fail_fast())
@@ -321,6 +322,25 @@ class Ticket:
     ttl: int
 
 
+# What the cache needs to know of the apps above core, which they register from ready(): whether
+# a story is public (stories), and who counts an anonymous view served without Django (stats).
+# With no public check registered nothing is cached.
+_public_check: Callable[[object], bool] | None = None
+page_view_hooks: list[Callable[[int], None]] = []
+
+
+def register_public_check(check: Callable[[object], bool]) -> None:
+    """`check(story)` is True when anyone may read the story: only such pages are stored."""
+    global _public_check
+    _public_check = check
+
+
+def register_page_view(hook: Callable[[int], None]) -> None:
+    """`hook(story_id)` runs for every page view the fast path answers from the store."""
+    if hook not in page_view_hooks:
+        page_view_hooks.append(hook)
+
+
 def cacheable_for(request, story) -> Ticket | None:
     """A ticket if `story`'s page, as rendered for `request`, may go into the shared cache.
 
@@ -331,9 +351,7 @@ def cacheable_for(request, story) -> Ticket | None:
         return None
     if request.user.is_authenticated or not request_is_anonymous(request.META):
         return None
-    from byline.stories.policies import can_view_story
-
-    if not can_view_story(None, story):
+    if _public_check is None or not _public_check(story):
         return None
     try:
         version = store.versions.current(story.pk)

@@ -42,13 +42,10 @@ def trending_refresh_if_stale() -> bool:
     This is the periodic trigger that needs no scheduler: the trending pages call it, and
     `cache.add` lets exactly one request per interval enqueue the task (with the immediate
     back-end it runs in that request; with BYLINE_TASKS=rq or database, on a worker). Operators
-    with cron can also run `byline trending`; the stats branch's view-count flush may enqueue
-    `recompute_trending` too. Returns True when a recompute was enqueued."""
+    with cron can also run `byline trending`. Returns True when a recompute was enqueued."""
     if not cache.add("discovery:trending-fresh", True, settings.TRENDING_INTERVAL):
         return False
-    from byline.discovery.tasks import recompute_trending
-
-    enqueue_on_commit(recompute_trending)
+    enqueue_on_commit("byline.discovery.tasks.recompute_trending")
     return True
 
 

@@ -21,7 +21,6 @@ If writing the drained counts to the database fails, they are added back to the 
 
 from __future__ import annotations
 
-import atexit
 import logging
 import threading
 import time
@@ -30,16 +29,9 @@ from collections.abc import Mapping
 
 from django.conf import settings
 
+from byline.core.cache import redis_fail_fast
+
 logger = logging.getLogger(__name__)
-
-
-def redis_fail_fast() -> dict:
-    """Client options for the request path: when Redis is away, fail in milliseconds (no retries
-    with back-off) so that pages go on being served and views wait for the next push."""
-    from redis.backoff import NoBackoff
-    from redis.retry import Retry
-
-    return {"socket_timeout": 0.5, "socket_connect_timeout": 0.5, "retry": Retry(NoBackoff(), 0)}
 
 
 class LocalViewBuffer:
@@ -182,15 +174,3 @@ buffer = make_buffer()
 tally = (
     ViewTally(buffer, settings.VIEW_PUSH_SECONDS) if isinstance(buffer, RedisViewBuffer) else buffer
 )
-
-
-@atexit.register
-def _push_on_exit() -> None:  # pragma: no cover - runs when a worker stops
-    try:
-        tally.push()
-        if isinstance(buffer, LocalViewBuffer) and buffer.pending():
-            from byline.stats.services import view_counts_flush
-
-            view_counts_flush()
-    except Exception:  # noqa: S110 - nothing can be reported at interpreter exit
-        pass

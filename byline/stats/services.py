@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import time
 from collections import defaultdict
@@ -11,6 +12,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.models import F
 
+from byline.core.outbox import task_named
 from byline.stats import buffer as view_buffer
 from byline.stories.models import Story
 
@@ -39,9 +41,7 @@ def _maybe_schedule_flush() -> None:
     _last_schedule_check = now
     try:
         if cache.add("stats:view-flush-scheduled", 1, _FLUSH_SECONDS):
-            from byline.stats.tasks import flush_view_counts
-
-            flush_view_counts.enqueue()
+            task_named("byline.stats.tasks.flush_view_counts").enqueue()
     except Exception:
         # Counting must never break a page; the views stay buffered for the next attempt.
         logger.exception("Could not schedule the view-count flush")
@@ -72,3 +72,16 @@ def view_counts_flush() -> int:
         view_buffer.buffer.add(counts)
         raise
     return sum(counts.values())
+
+
+@atexit.register
+def _push_on_exit() -> None:  # pragma: no cover - runs when a worker stops
+    """A stopping worker hands its tallied views on (to Redis, or into the database locally)."""
+    try:
+        view_buffer.tally.push()
+        if isinstance(view_buffer.buffer, view_buffer.LocalViewBuffer) and (
+            view_buffer.buffer.pending()
+        ):
+            view_counts_flush()
+    except Exception:  # noqa: S110 - nothing can be reported at interpreter exit
+        pass

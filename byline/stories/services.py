@@ -409,7 +409,6 @@ def story_submit(*, story: Story, by: User) -> Story:
 def _notify_decision(*, story: Story, moderator: User, action: str, reason: str) -> None:
     from byline.moderation.services import moderation_log
     from byline.social.services import notification_create
-    from byline.stories.tasks import send_moderation_email
 
     moderation_log(actor=moderator, action=action, target=story, reason=reason)
     messages = {
@@ -424,7 +423,12 @@ def _notify_decision(*, story: Story, moderator: User, action: str, reason: str)
         story=story,
         message=messages[action],
     )
-    enqueue_on_commit(send_moderation_email, story_id=story.pk, action=action, reason=reason)
+    enqueue_on_commit(
+        "byline.stories.tasks.send_moderation_email",
+        story_id=story.pk,
+        action=action,
+        reason=reason,
+    )
 
 
 DECIDED = (

@@ -55,6 +55,19 @@ def test_arguments_that_the_queue_could_not_carry_are_refused_at_once():
 def test_only_a_django_task_goes_through_the_outbox():
     with pytest.raises(TypeError, match="task"):
         enqueue_on_commit(print, value=1)
+    with pytest.raises(TypeError, match="not a Django task"):
+        enqueue_on_commit("byline.core.tests.sample_tasks.runs", value=1)
+    assert not OutboxTask.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_named_by_its_import_path_is_sent_like_the_task_itself():
+    """Services enqueue their own app's tasks by path (the tasks module imports the services)."""
+    with transaction.atomic():
+        row = enqueue_on_commit("byline.core.tests.sample_tasks.record", value=3)
+        assert row.task_path == sample_tasks.record.module_path
+    assert sample_tasks.runs == [3]
+    assert not OutboxTask.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)
