@@ -17,8 +17,9 @@ from byline.accounts.models import User
 from byline.api.forms import ImportForm, TokenForm
 from byline.api.models import ApiToken
 from byline.api.services import api_token_create, api_token_revoke
+from byline.portability.exporting import export_zip
+from byline.portability.importing import ArchiveError, import_upload
 from byline.stories.policies import can_write
-from byline.stories.portability import ArchiveError, export_zip, import_upload
 
 
 def api_not_found(request: HttpRequest) -> JsonResponse:

@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "byline.moderation",
     "byline.discovery",
     "byline.search",
+    "byline.portability",
     "byline.stats",
     "byline.api",
 ]

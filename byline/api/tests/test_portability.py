@@ -17,8 +17,9 @@ from byline.comments.services import comment_create
 from byline.communities.models import Community
 from byline.conftest import image_file, make_story
 from byline.insights.services import insight_add, rating_set
+from byline.portability.exporting import export_zip
+from byline.portability.importing import ArchiveError, import_upload
 from byline.stories.models import Story, Tag
-from byline.stories.portability import ArchiveError, export_zip, import_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -310,7 +311,7 @@ def test_it_refuses_archives_that_unpack_too_big(alice):
 
 
 def test_it_refuses_archives_with_too_many_members(alice, monkeypatch):
-    from byline.stories import portability
+    from byline.portability import importing as portability
 
     monkeypatch.setattr(portability, "MAX_MEMBERS", 3)
     members = {f"stories/alice/s{n}.md": STORY_MD for n in range(4)}

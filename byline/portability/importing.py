@@ -1,14 +1,7 @@
-"""Export stories as a zip of Markdown files (the import format) with their images and a JSON
-record of the comments and insights they received; import such a zip back, safely.
+"""Import a zip in the export format (exporting.py), safely.
 
-Zip layout (one folder per creator, so a whole-site export has the same shape):
-
-    stories/<handle>/<slug>.md      front matter + Markdown body (see README, "Import format")
-    stories/<handle>/<slug>.<ext>   the hero image, when the story has one
-    engagement.json                 comments and insight counts received, per story
-
-An uploaded zip is never trusted: member names are only matched against that layout (the file
-written is named by us, so no path can leave the folder), members, sizes and the total
+An uploaded zip is never trusted: member names are only matched against the export layout (the
+file written is named by us, so no path can leave the folder), members, sizes and the total
 uncompressed size are limited, and every image passes byline.core.images.clean_image on import.
 """
 
@@ -24,10 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-import yaml
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import F
 from django.utils import timezone
 
 from byline.accounts.models import RESERVED_HANDLES, User
@@ -40,7 +32,7 @@ from byline.accounts.names import (
 from byline.comments.models import BODY_MAX_LENGTH as COMMENT_MAX_LENGTH
 from byline.comments.models import Comment
 from byline.core.text import is_storable
-from byline.insights.models import Insight, Rating
+from byline.portability.exporting import EXPORT_FORMAT
 from byline.stories.importer import (
     MAX_FILE_BYTES,
     ImportResult,
@@ -51,137 +43,15 @@ from byline.stories.importer import (
 from byline.stories.models import Story
 from byline.stories.rendering import render_comment
 
-EXPORT_FORMAT = "byline-export"
-EXPORT_VERSION = 1
 MAX_MEMBERS = 2000
 MAX_STORIES = 1000
 MAX_TOTAL_BYTES = 512 * 1024 * 1024
 MAX_RECORD_BYTES = 64 * 1024 * 1024
-IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "gif", "webp")
 COMMENTER_RE = re.compile(r"^[a-z0-9_]{2,30}\Z")
 MEMBER_RE = re.compile(
     r"^stories/(?P<handle>[a-z0-9_]{2,30})/(?P<slug>[a-z0-9][a-z0-9-]{0,159})"
     r"\.(?P<ext>md|jpg|jpeg|png|gif|webp)\Z"
 )
-
-
-# --- Export -------------------------------------------------------------------------------
-
-
-def story_front_matter(story: Story) -> dict:
-    """The front matter that `parse_story_file` reads back into the same story."""
-    meta: dict = {
-        "title": story.title,
-        "subtitle": story.subtitle,
-        "slug": story.slug,
-        "author": story.author.name,
-        "author_handle": story.author.username,
-        "author_bio": story.author.bio,
-        "author_website": story.author.website,
-        "status": "published" if story.is_published else "draft",
-    }
-    if story.is_published and story.published_at:
-        meta["published_at"] = story.published_at.isoformat().replace("+00:00", "Z")
-    if story.community:
-        meta["community"] = story.community.name
-        meta["community_description"] = story.community.description
-    meta["tags"] = [tag.name for tag in story.tags.all()]
-    if story.hero_image:
-        meta["hero_image"] = f"{story.slug}.{_extension(story.hero_image.name)}"
-        meta["hero_image_caption"] = story.hero_image_caption
-        meta["hero_image_credit"] = story.hero_image_credit
-    return {key: value for key, value in meta.items() if value not in ("", None, [])}
-
-
-def story_markdown(story: Story) -> str:
-    front = yaml.safe_dump(
-        story_front_matter(story), sort_keys=False, allow_unicode=True, width=1000
-    )
-    return f"---\n{front}---\n{story.body.strip(chr(10))}\n"
-
-
-def _extension(name: str) -> str:
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else "jpg"
-    return ext if ext in IMAGE_EXTENSIONS else "jpg"
-
-
-def _stories(authors: QuerySet[User] | None) -> QuerySet[Story]:
-    stories = Story.objects.select_related("author", "community").prefetch_related(
-        "tags",
-        Prefetch(
-            "comments",
-            queryset=Comment.objects.filter(is_deleted=False, is_hidden=False)
-            .select_related("author")
-            .order_by("created_at", "id"),
-            to_attr="exported_comments",
-        ),
-    )
-    if authors is not None:
-        stories = stories.filter(author__in=authors)
-    return stories.order_by("author__username", "slug")
-
-
-def _counts(model, key: str, story_ids: list[int]) -> dict[int, dict[str, int]]:
-    counts: dict[int, dict[str, int]] = {}
-    rows = (
-        model.objects.filter(story_id__in=story_ids)
-        .values("story_id", key)
-        .annotate(n=Count("id"))
-        .order_by("story_id", key)
-    )
-    for row in rows:
-        counts.setdefault(row["story_id"], {})[row[key]] = row["n"]
-    return counts
-
-
-def export_zip(out: BinaryIO, *, authors: QuerySet[User] | None = None) -> int:
-    """Write the export of `authors` (everyone when None) to `out`; the number of stories."""
-    stories = list(_stories(authors))
-    ids = [story.pk for story in stories]
-    ratings, insights = _counts(Rating, "value", ids), _counts(Insight, "kind", ids)
-    record = []
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for story in stories:
-            folder = f"stories/{story.author.username}"
-            archive.writestr(f"{folder}/{story.slug}.md", story_markdown(story))
-            if story.hero_image:
-                with story.hero_image.open("rb") as image:
-                    archive.writestr(
-                        f"{folder}/{story.slug}.{_extension(story.hero_image.name)}",
-                        image.read(),
-                    )
-            numbers = {c.pk: n for n, c in enumerate(story.exported_comments, start=1)}
-            record.append(
-                {
-                    "file": f"{folder}/{story.slug}.md",
-                    "title": story.title,
-                    "comments": [
-                        {
-                            # Numbered within the story, so an export is the same on any site.
-                            "id": numbers[comment.pk],
-                            "parent": numbers.get(comment.parent_id),
-                            "author_handle": comment.author.username,
-                            "author": comment.author.name,
-                            "body": comment.body,
-                            "created_at": comment.created_at.isoformat(),
-                            "edited_at": comment.edited_at.isoformat()
-                            if comment.edited_at
-                            else None,
-                        }
-                        for comment in story.exported_comments
-                    ],
-                    "ratings": ratings.get(story.pk, {}),
-                    "insights": insights.get(story.pk, {}),
-                }
-            )
-        manifest = {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "stories": record}
-        archive.writestr(
-            "engagement.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
-        )
-    return len(stories)
-
-
-# --- Import -------------------------------------------------------------------------------
 
 
 class ArchiveError(Exception):

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from byline.accounts.models import User
-from byline.stories.portability import export_zip
+from byline.portability.exporting import export_zip
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from byline.portability.importing import ArchiveError, import_upload
 from byline.stories.importer import StoryImportError, import_story, parse_story_file
-from byline.stories.portability import ArchiveError, import_upload
 
 
 class Command(BaseCommand):
