@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "byline.portability",
     "byline.stats",
     "byline.api",
+    "byline.ops",
 ]
 
 MIDDLEWARE = [

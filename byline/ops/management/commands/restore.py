@@ -6,7 +6,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from byline.core.backup import BackupError, archive_open, backup_restore
+from byline.ops.archive import BackupError
+from byline.ops.restore import archive_open, backup_restore
 
 
 class Command(BaseCommand):

@@ -1,10 +1,11 @@
-"""`byline backup FILE`: the database and the media folder in one archive (see core/backup.py)."""
+"""`byline backup FILE`: the database and the media folder in one archive (ops/archive.py)."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from byline.core.backup import BackupError, backup_create
+from byline.ops.archive import BackupError
+from byline.ops.backup import backup_create
 
 
 class Command(BaseCommand):
