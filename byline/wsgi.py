@@ -6,7 +6,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "byline.settings.base")
 
 application = get_wsgi_application()
 
-# Cached anonymous story pages are answered before Django (issue 8, byline/core/fastpath.py).
+# Cached anonymous story pages are answered before Django (byline/core/fastpath.py).
 from byline.core.fastpath import FastPath  # noqa: E402
 
 application = FastPath(application)

@@ -5,6 +5,6 @@ from byline.discovery.services import trending_recompute
 
 @task()
 def recompute_trending() -> int:
-    """Periodic: run every few minutes by the scheduler (cron, `byline trending`, or the
-    view-count flush hook of the stats branch)."""
+    """Periodic: enqueued by the trending pages once per BYLINE_TRENDING_INTERVAL, or run from
+    cron with `byline trending`."""
     return trending_recompute()

@@ -31,7 +31,7 @@ def moderation_log(
     )
 
 
-# --- Reports and the decisions taken on them (issue 4). Every decision: permission check,
+# --- Reports and the decisions taken on them. Every decision: permission check,
 # change, audit-log entry and a notice to the person affected, in one transaction.
 
 

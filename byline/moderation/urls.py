@@ -10,7 +10,7 @@ urlpatterns = [
     path("moderation/stories/<int:pk>/reject/", views.reject_story, name="reject"),
     path("moderation/stories/<int:pk>/unpublish/", views.unpublish_story, name="unpublish"),
     path("moderation/log/", views.audit_log, name="log"),
-    # Reports (issue 4: readers talk back).
+    # Reports: readers talk back.
     path("report/story/<int:story_id>/", report_views.report_story, name="report_story"),
     path("report/comment/<int:comment_id>/", report_views.report_comment, name="report_comment"),
     path("moderation/reports/", report_views.reports, name="reports"),

@@ -12,7 +12,7 @@ where the query matches (title > subtitle > tags > body), newest first within ea
 independent of the number of matches (see SearchBackend.search); both return highlighted,
 HTML-escaped snippets, and both accept any input without an error: the SQLite query is rebuilt
 from the words of the input (each one quoted), and websearch_to_tsquery never raises.
-The API branch exposes search through `get_backend().search`.
+The API exposes search through `get_backend().search`.
 """
 
 from __future__ import annotations

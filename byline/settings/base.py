@@ -473,7 +473,7 @@ LOGGING = {
     },
 }
 
-# --- Performance (issue 8): full-page cache for anonymous story pages, answered before Django by
+# --- Performance: full-page cache for anonymous story pages, answered before Django by
 # byline.core.fastpath (wrapped around the WSGI application), and buffered page-view counting.
 MIDDLEWARE.insert(0, "byline.core.pagecache.PageCacheMiddleware")  # first: sees final headers
 PAGE_CACHE = env_bool("BYLINE_PAGE_CACHE", True)
@@ -521,7 +521,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int(
     "BYLINE_TRUSTED_PROXY_COUNT", 1 if SECURE_PROXY_SSL_HEADER else 0, minimum=0, maximum=5
 )
 IMAGE_MAX_FRAMES = env_int("BYLINE_IMAGE_MAX_FRAMES", 300, minimum=1)
-# --- Writing (branch writing): spam brakes for new accounts and editor uploads.
+# --- Writing: spam brakes for new accounts and editor uploads.
 # Accounts younger than NEW_ACCOUNT_DAYS may start at most NEW_ACCOUNT_DRAFTS_PER_HOUR stories.
 NEW_ACCOUNT_DAYS = env_int("BYLINE_NEW_ACCOUNT_DAYS", 7, minimum=0)
 NEW_ACCOUNT_DRAFTS_PER_HOUR = env_int("BYLINE_NEW_ACCOUNT_DRAFTS_PER_HOUR", 5, minimum=1)
@@ -533,7 +533,7 @@ MEDIA_QUOTA_MB = env_int("BYLINE_MEDIA_QUOTA_MB", 1024, minimum=0)
 MEDIA_UNUSED_DAYS = env_int("BYLINE_MEDIA_UNUSED_DAYS", 7, minimum=1)
 # How often the editor autosaves a draft while the author types (milliseconds).
 AUTOSAVE_INTERVAL_MS = env_int("BYLINE_AUTOSAVE_INTERVAL_MS", 4000, minimum=1000)
-# --- Engagement (issue 4): comment throttle for new accounts, page sizes.
+# --- Engagement: comment throttle for new accounts, page sizes.
 # An account younger than COMMENT_NEW_ACCOUNT_HOURS may post at most COMMENT_NEW_ACCOUNT_LIMIT
 # comments per COMMENT_NEW_ACCOUNT_WINDOW_MINUTES.
 COMMENT_NEW_ACCOUNT_HOURS = env_int("BYLINE_COMMENT_NEW_ACCOUNT_HOURS", 24, minimum=0)

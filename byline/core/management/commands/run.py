@@ -1,7 +1,7 @@
 """`byline run`: everything `make run` promises, in one command.
 
 Applies migrations, collects static files, loads the demo content once, then replaces itself with
-the production WSGI server (granian: measured faster than gunicorn for this app, see issue 8),
+the production WSGI server (granian: measured faster than gunicorn for this app, see docs/deploy.md),
 started exactly as `byline serve` starts it.
 """
 
@@ -55,7 +55,7 @@ def max_connections() -> int:
 def granian_argv(*, app: str = "byline.wsgi:application") -> list[str]:
     """The production server's command line, from the settings (README, "Configuration").
 
-    Measured with `make bench` (issue 8): the WSGI interface (the fast path is synchronous and
+    Measured with `make bench`: the WSGI interface (the fast path is synchronous and
     does no I/O on a hit, so no event loop is needed); one worker per core; a small blocking
     thread pool per worker (a hit takes microseconds, a miss waits on the database: 4 threads keep
     the core busy while one waits, more only add GIL contention); no access log.

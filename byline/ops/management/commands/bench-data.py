@@ -306,7 +306,7 @@ class Command(BaseCommand):
         )
         story = Story(
             author=author, community_id=communities[0], title="The Benchmark Story",
-            subtitle="Eighteen hundred words, the size of the page issue 8 measures",
+            subtitle="Eighteen hundred words, the size of the page the benchmark measures",
             slug=SHOWCASE_SLUG, body=showcase_body(), status=Story.Status.PUBLISHED,
             published_at=timezone.now() - dt.timedelta(days=2),
         )  # fmt: skip
