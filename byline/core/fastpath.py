@@ -1,6 +1,6 @@
 """The anonymous fast path: a WSGI wrapper that answers cached story pages before Django.
 
-Measured with `make bench`: granian returns a 12 KB body from a trivial WSGI callable at ~65 % of nginx,
+Measured: granian returns a 12 KB body from a trivial WSGI callable at ~65 % of nginx,
 and even a per-view cache inside Django stays near 5 %, because the middleware stack and the view
 machinery cost far more than the page. So a cached anonymous page is answered here, in a few
 dictionary look-ups, with the bytes and headers Django produced when it rendered the page

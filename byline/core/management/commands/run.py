@@ -1,7 +1,7 @@
 """`byline run`: everything `make run` promises, in one command.
 
 Applies migrations, collects static files, loads the demo content once, then replaces itself with
-the production WSGI server (granian: measured faster than gunicorn for this app, see docs/deploy.md),
+the production WSGI server (granian: measured faster than gunicorn for this app, docs/deploy.md),
 started exactly as `byline serve` starts it.
 """
 
