@@ -17,13 +17,9 @@ from byline.accounts.names import clean_display_name, clean_handle
 from byline.accounts.policies import handle_problem
 from byline.accounts.selectors import user_for_login
 from byline.accounts.tasks import account_email_send
+from byline.core.links import site_url
 from byline.core.logs import security_event
 from byline.core.outbox import enqueue_on_commit
-
-
-def site_url(path: str) -> str:
-    """An absolute link on this site, built from BYLINE_SITE_URL, never the Host header."""
-    return f"{settings.SITE_URL}{path}"
 
 
 class AccountAdapter(DefaultAccountAdapter):

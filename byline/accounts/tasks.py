@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django_tasks import task
+
+from byline.core.links import site_url
 
 logger = logging.getLogger("byline.mail")
 
@@ -48,10 +49,6 @@ def account_email_send(
     return True
 
 
-def _site_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 @task()
 def password_reset_mail_send(*, email: str, user_ids: list[int]) -> int:
     """Mail a reset link for each account (active still) to `email`, or, when there is none,
@@ -70,7 +67,7 @@ def password_reset_mail_send(*, email: str, user_ids: list[int]) -> int:
     if not users:
         if not app_settings.EMAIL_UNKNOWN_ACCOUNTS:
             return 0
-        signup_url = _site_url(reverse("account_signup"))
+        signup_url = site_url(reverse("account_signup"))
         adapter.send_mail("account/email/unknown_account", email, {"signup_url": signup_url})
         return 1
     for user in users:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Generic, TypeVar
 
-from django.conf import settings
 from ninja import Field, Schema
 from pydantic import StringConstraints
 
 from byline.comments.models import BODY_MAX_LENGTH as COMMENT_MAX_LENGTH
+from byline.core.links import site_url
 from byline.stories.models import (
     BODY_MAX_LENGTH,
     CAPTION_MAX_LENGTH,
@@ -21,10 +21,6 @@ from byline.stories.models import (
 )
 
 T = TypeVar("T")
-
-
-def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 class PageOut(Schema, Generic[T]):
@@ -43,7 +39,7 @@ class CreatorBriefOut(Schema):
 
     @staticmethod
     def resolve_url(obj) -> str:
-        return absolute(obj.get_absolute_url())
+        return site_url(obj.get_absolute_url())
 
 
 class CreatorOut(CreatorBriefOut):
@@ -54,7 +50,7 @@ class CreatorOut(CreatorBriefOut):
 
     @staticmethod
     def resolve_avatar_url(obj) -> str | None:
-        return absolute(obj.avatar.url) if obj.avatar else None
+        return site_url(obj.avatar.url) if obj.avatar else None
 
     @staticmethod
     def resolve_joined_at(obj) -> dt.datetime:
@@ -76,7 +72,7 @@ class CommunityOut(Schema):
 
     @staticmethod
     def resolve_url(obj) -> str:
-        return absolute(obj.get_absolute_url())
+        return site_url(obj.get_absolute_url())
 
 
 class CommunityBriefOut(Schema):
@@ -91,7 +87,7 @@ class TagOut(Schema):
 
     @staticmethod
     def resolve_url(obj) -> str:
-        return absolute(obj.get_absolute_url())
+        return site_url(obj.get_absolute_url())
 
 
 class StorySummaryOut(Schema):
@@ -124,7 +120,7 @@ class StorySummaryOut(Schema):
 
     @staticmethod
     def resolve_url(obj) -> str:
-        return absolute(obj.get_absolute_url())
+        return site_url(obj.get_absolute_url())
 
     @staticmethod
     def resolve_tags(obj) -> list:
@@ -132,7 +128,7 @@ class StorySummaryOut(Schema):
 
     @staticmethod
     def resolve_hero_image_url(obj) -> str | None:
-        return absolute(obj.hero_image.url) if obj.hero_image else None
+        return site_url(obj.hero_image.url) if obj.hero_image else None
 
 
 class SearchHitOut(StorySummaryOut):

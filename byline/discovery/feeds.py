@@ -16,16 +16,11 @@ from django.utils.html import format_html_join
 
 from byline.accounts.models import User
 from byline.communities.models import Community
+from byline.core.links import site_url
 from byline.core.xmltext import SafeAtomFeed, SafeRssFeed
 from byline.stories.models import Story, Tag
 
 FEED_SIZE = 20
-
-
-def absolute(path: str) -> str:
-    # Feeds are read far from the site: every address comes from BYLINE_SITE_URL, never from
-    # the Host header of whoever fetched the feed.
-    return f"{settings.SITE_URL}{path}"
 
 
 class StoryFeed(Feed):
@@ -38,13 +33,13 @@ class StoryFeed(Feed):
         return {}
 
     def feed_url(self, obj=None) -> str:
-        return absolute(reverse(self.url_name, kwargs=self.url_kwargs(obj)))
+        return site_url(reverse(self.url_name, kwargs=self.url_kwargs(obj)))
 
     def title(self, obj=None) -> str:
         return settings.SITE_NAME
 
     def link(self, obj=None) -> str:
-        return absolute("/")
+        return site_url("/")
 
     def description(self, obj=None) -> str:
         return settings.SITE_TAGLINE
@@ -71,7 +66,7 @@ class StoryFeed(Feed):
         return format_html_join("", "<p>{}</p>", ((text,) for text in parts))
 
     def item_link(self, story: Story) -> str:
-        return absolute(story.get_absolute_url())
+        return site_url(story.get_absolute_url())
 
     def item_guid(self, story: Story) -> str:
         # Stable across renames: the story's id, not its address.
@@ -83,7 +78,7 @@ class StoryFeed(Feed):
         return story.author.name
 
     def item_author_link(self, story: Story) -> str:
-        return absolute(story.author.get_absolute_url())
+        return site_url(story.author.get_absolute_url())
 
     def item_pubdate(self, story: Story):
         return story.published_at
@@ -108,7 +103,7 @@ class CommunityFeed(StoryFeed):
         return f"{obj.name} · {settings.SITE_NAME}"
 
     def link(self, obj: Community) -> str:
-        return absolute(obj.get_absolute_url())
+        return site_url(obj.get_absolute_url())
 
     def description(self, obj: Community) -> str:
         return obj.description or f"Stories in {obj.name}."
@@ -132,7 +127,7 @@ class TagFeed(StoryFeed):
         return f"{obj.name} · {settings.SITE_NAME}"
 
     def link(self, obj: Tag) -> str:
-        return absolute(obj.get_absolute_url())
+        return site_url(obj.get_absolute_url())
 
     def description(self, obj: Tag) -> str:
         return f"Stories tagged {obj.name}."
@@ -156,7 +151,7 @@ class CreatorFeed(StoryFeed):
         return f"{obj.name} · {settings.SITE_NAME}"
 
     def link(self, obj: User) -> str:
-        return absolute(obj.get_absolute_url())
+        return site_url(obj.get_absolute_url())
 
     def description(self, obj: User) -> str:
         return obj.bio or f"Stories by {obj.name}."

@@ -14,6 +14,8 @@ from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from byline.accounts.models import User
+from byline.comments.models import Comment
 from byline.ops.archive import (
     DATABASE_FILES,
     FORMAT,
@@ -28,6 +30,7 @@ from byline.ops.archive import (
     run_program,
     sha256_of,
 )
+from byline.stories.models import Story
 
 
 def _dump_database(vendor: str, target: Path) -> None:
@@ -58,10 +61,6 @@ def _dump_database(vendor: str, target: Path) -> None:
 
 
 def _counts() -> dict[str, int]:
-    from byline.accounts.models import User
-    from byline.comments.models import Comment
-    from byline.stories.models import Story
-
     return {
         "users": User.objects.count(),
         "stories": Story.objects.count(),

@@ -288,6 +288,26 @@ def test_a_page_whose_story_changed_while_rendering_is_not_kept(application, sto
     assert len(pagecache.store) == 1  # a fresh render is kept
 
 
+def test_without_a_public_check_registered_no_page_is_kept(story, rf, monkeypatch):
+    """The cache cannot tell a public story from a draft by itself: with no check, it keeps none."""
+    from django.contrib.auth.models import AnonymousUser
+
+    request = rf.get(story.get_absolute_url())
+    request.user = AnonymousUser()
+    assert pagecache.cacheable_for(request, story) is not None
+    monkeypatch.setattr(pagecache, "_public_check", None)
+    assert pagecache.cacheable_for(request, story) is None
+
+
+def test_a_draft_page_is_never_kept(alice, rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    draft = make_story(alice, status=Story.Status.DRAFT)
+    request = rf.get(draft.get_absolute_url())
+    request.user = AnonymousUser()
+    assert pagecache.cacheable_for(request, draft) is None
+
+
 def test_the_store_stays_within_its_memory_bound(alice, settings):
     store = pagecache.PageStore(pagecache.store.versions, max_bytes=3 * 40_000)
     for story_id in range(10):

@@ -57,6 +57,8 @@ def test_only_a_django_task_goes_through_the_outbox():
         enqueue_on_commit(print, value=1)
     with pytest.raises(TypeError, match="not a Django task"):
         enqueue_on_commit("byline.core.tests.sample_tasks.runs", value=1)
+    with pytest.raises(ImportError):  # a mistyped path fails the write, not later in a worker
+        enqueue_on_commit("byline.core.tests.sample_tasks.recrod", value=1)
     assert not OutboxTask.objects.exists()
 
 

@@ -6,13 +6,10 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 
+from byline.core.links import site_url
 from byline.core.templatetags.byline import json_ld
 
 register = template.Library()
-
-
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 def breadcrumb_data(trail: list[tuple[str, str]]) -> dict:
@@ -20,7 +17,7 @@ def breadcrumb_data(trail: list[tuple[str, str]]) -> dict:
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",
         "itemListElement": [
-            {"@type": "ListItem", "position": n, "name": name, "item": _absolute(path)}
+            {"@type": "ListItem", "position": n, "name": name, "item": site_url(path)}
             for n, (name, path) in enumerate(trail, start=1)
         ],
     }
@@ -65,7 +62,7 @@ def person_json_ld(person) -> str:
             "@type": "Person",
             "name": person.name,
             "alternateName": f"@{person.username}",
-            "url": _absolute(person.get_absolute_url()),
+            "url": site_url(person.get_absolute_url()),
             "identifier": person.username,
         },
     }
@@ -74,7 +71,7 @@ def person_json_ld(person) -> str:
     if person.website:
         data["mainEntity"]["sameAs"] = [person.website]
     if person.avatar:
-        data["mainEntity"]["image"] = _absolute(person.avatar.url)
+        data["mainEntity"]["image"] = site_url(person.avatar.url)
     return json_ld(data)
 
 
@@ -86,7 +83,7 @@ def canonical_url(context, **params) -> str:
 
     request = context["request"]
     query = urlencode({key: value for key, value in params.items() if value})
-    return _absolute(request.path) + (f"?{query}" if query else "")
+    return site_url(request.path) + (f"?{query}" if query else "")
 
 
 @register.filter
