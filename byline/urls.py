@@ -2,8 +2,29 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from byline.accounts import urls as accounts_urls
 from byline.core import health
+from byline.core import urls as core_urls
 from byline.core.views import media
+from byline.discovery.listing_views import community_detail, community_list, profile
+from byline.discovery.views import explore, home
+
+# The pages that list stories (the home page, explore, a community, a creator's profile) are
+# discovery's views: they read stories and social, above the apps whose pages they are. Their
+# URL names stay in those apps' namespaces (core:home, communities:detail, accounts:profile).
+core_patterns = [
+    path("", home, name="home"),
+    path("explore/", explore, name="explore"),
+    *core_urls.urlpatterns,
+]
+communities_patterns = [
+    path("communities/", community_list, name="list"),
+    path("c/<slug:slug>/", community_detail, name="detail"),
+]
+accounts_patterns = [
+    *accounts_urls.urlpatterns,
+    path("@<str:handle>", profile, name="profile"),
+]
 
 urlpatterns = [
     # Operations: liveness and readiness probes (docs/deploy.md).
@@ -11,8 +32,8 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("", include("byline.core.urls")),
-    path("", include("byline.communities.urls")),
+    path("", include((core_patterns, core_urls.app_name))),
+    path("", include((communities_patterns, "communities"))),
     path("", include("byline.insights.urls")),
     path("", include("byline.comments.urls")),
     path("", include("byline.social.urls")),
@@ -23,7 +44,7 @@ urlpatterns = [
     path("", include("byline.api.urls")),
     # /@handle and /@handle/slug come last: they match any handle.
     path("", include("byline.stories.urls")),
-    path("", include("byline.accounts.urls")),
+    path("", include((accounts_patterns, accounts_urls.app_name))),
 ]
 
 if settings.MEDIA_URL.startswith("/"):

@@ -6,6 +6,6 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from byline.accounts import signals
+        from byline.accounts import receivers
 
-        signals.connect()
+        receivers.connect()

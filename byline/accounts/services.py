@@ -7,6 +7,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
 from byline.accounts.models import DELETED_DISPLAY_NAME, DELETED_HANDLE, HandleRedirect, User
+from byline.accounts.signals import account_deleting
 from byline.core.images import CleanImage
 
 
@@ -100,33 +101,17 @@ def user_delete(*, user: User, keep_stories: bool) -> None:
 
     With `keep_stories`, published stories and comments stay, under the "Deleted account"
     sentinel. Without, they go too, except comments others replied to: those stay as empty
-    "deleted" placeholders under the sentinel so the replies keep their thread.
+    "deleted" placeholders under the sentinel so the replies keep their thread. The apps that
+    own stories and comments do their part as receivers of `account_deleting`.
     """
-    from byline.comments.models import Comment
-    from byline.stories.models import Story
-    from byline.stories.services import unique_slug
-
     if user.username == DELETED_HANDLE:
         raise ValueError("The deleted-account sentinel cannot be deleted.")
     sentinel = deleted_user_get()
     files = [user.avatar.name] if user.avatar else []
-    own_comments = Comment.objects.filter(author=user)
-    if keep_stories:
-        for story in Story.objects.filter(author=user, status=Story.Status.PUBLISHED).only(
-            "pk", "slug", "title", "author_id"
-        ):
-            story.slug = unique_slug(author=sentinel, title=story.slug, exclude_pk=story.pk)
-            story.author = sentinel
-            story.save(update_fields=["author", "slug"])
-        own_comments.update(author=sentinel)
-    else:
-        replied_to = own_comments.filter(replies__isnull=False).distinct()
-        replied_to.update(author=sentinel, is_deleted=True, body="", body_html="")
-    # Whatever is still theirs (drafts, removed stories, comments) goes with the account.
-    files += [
-        name
-        for name in Story.objects.filter(author=user).values_list("hero_image", flat=True)
-        if name
-    ]
+    results = account_deleting.send(
+        sender=User, user=user, sentinel=sentinel, keep_stories=keep_stories
+    )
+    for _, names in results:
+        files += names or []
     user.delete()
     _delete_files_on_commit(files)

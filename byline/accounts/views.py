@@ -14,30 +14,8 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from byline.accounts.forms import DeleteAccountForm, ProfileForm
 from byline.accounts.policies import can_edit_profile
-from byline.accounts.selectors import user_get_by_handle
 from byline.accounts.services import user_delete, user_update_profile
 from byline.core.logs import security_event
-from byline.core.pagination import keyset_page
-from byline.social.selectors import profile_follow_context
-from byline.stories.models import Story
-
-
-def profile(request: HttpRequest, handle: str) -> HttpResponse:
-    creator = user_get_by_handle(handle=handle)
-    if creator.username != handle:
-        return redirect(creator, permanent=True)
-    page = keyset_page(
-        Story.objects.published().filter(author=creator).for_cards(),
-        cursor=request.GET.get("after"),
-        size=settings.PAGE_SIZE,
-    )
-    context = {
-        "creator": creator,
-        "page": page,
-        "can_edit": can_edit_profile(request.user, creator),
-        **profile_follow_context(request=request, user=creator),
-    }
-    return render(request, "accounts/user_detail.html", context)
 
 
 @login_required

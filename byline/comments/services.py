@@ -16,11 +16,11 @@ from byline.accounts.models import User
 from byline.comments.models import BODY_MAX_LENGTH, Comment
 from byline.comments.policies import can_change_comment, can_comment, can_toggle_comments
 from byline.core.logs import security_event
+from byline.core.rendering import render_comment
 from byline.core.transitions import Conflict, hold, lock_if, transition
 from byline.social.models import Notification
 from byline.social.services import notification_create
 from byline.stories.models import Story
-from byline.stories.rendering import render_comment
 
 # Replies nest this deep (0 = a comment on the story); a reply to the deepest level joins it.
 MAX_DEPTH = 2

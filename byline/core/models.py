@@ -21,7 +21,7 @@ class StaticPage(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        from byline.stories.rendering import render_markdown
+        from byline.core.rendering import render_markdown
 
         self.body_html = render_markdown(self.body)
         if "update_fields" in kwargs and kwargs["update_fields"] is not None:

@@ -323,7 +323,8 @@ class Ticket:
 
 
 # What the cache needs to know of the apps above core, which they register from ready(): whether
-# a story is public (stories), and who counts an anonymous view served without Django (stats).
+# a story is public (stories), and who counts a view of a story page (stats), whether the fast
+# path answers it from the store or the story view renders it.
 # With no public check registered nothing is cached.
 _public_check: Callable[[object], bool] | None = None
 page_view_hooks: list[Callable[[int], None]] = []
@@ -336,9 +337,15 @@ def register_public_check(check: Callable[[object], bool]) -> None:
 
 
 def register_page_view(hook: Callable[[int], None]) -> None:
-    """`hook(story_id)` runs for every page view the fast path answers from the store."""
+    """`hook(story_id)` runs for every reader's view of a story page: those the fast path
+    answers from the store and those the story view renders (`page_viewed`)."""
     if hook not in page_view_hooks:
         page_view_hooks.append(hook)
+
+
+def page_viewed(story_id: int) -> None:
+    for hook in page_view_hooks:
+        hook(story_id)
 
 
 def cacheable_for(request, story) -> Ticket | None:

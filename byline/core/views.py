@@ -7,7 +7,6 @@ from django.views.static import serve
 
 from byline.core.images import MEDIA_HEADERS, content_type_of
 from byline.core.models import StaticPage
-from byline.discovery.views import explore, home  # noqa: F401 (home and explore live in discovery)
 
 
 def static_page(request: HttpRequest, slug: str) -> HttpResponse:

@@ -31,6 +31,7 @@ from byline.accounts.names import (
 )
 from byline.comments.models import BODY_MAX_LENGTH as COMMENT_MAX_LENGTH
 from byline.comments.models import Comment
+from byline.core.rendering import render_comment
 from byline.core.text import is_storable
 from byline.portability.exporting import EXPORT_FORMAT
 from byline.stories.importer import (
@@ -41,7 +42,6 @@ from byline.stories.importer import (
     parse_story_file,
 )
 from byline.stories.models import Story
-from byline.stories.rendering import render_comment
 
 MAX_MEMBERS = 2000
 MAX_STORIES = 1000

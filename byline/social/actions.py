@@ -7,8 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from byline.social.policies import is_public_story
-from byline.social.story_context import story_engagement
 from byline.stories.models import Story
+from byline.stories.page import story_page_context
 
 
 def public_story_or_404(story_id: int) -> Story:
@@ -35,7 +35,7 @@ def section_response(
     if request.htmx:
         context = {
             "story": story,
-            **story_engagement(request=request, story=story),
+            **story_page_context(request=request, story=story),
             **(extra or {}),
         }
         return render(request, template, context)
@@ -45,7 +45,7 @@ def section_response(
         context = {
             "story": story,
             "story_json_ld": story_json_ld(story),
-            **story_engagement(request=request, story=story),
+            **story_page_context(request=request, story=story),
             **extra,
         }
         return render(request, "stories/story_detail.html", context, status=status)

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class SocialConfig(AppConfig):
     name = "byline.social"
     label = "social"
+
+    def ready(self) -> None:
+        from byline.social import receivers
+        from byline.social.story_context import social_context
+        from byline.stories import page
+
+        receivers.connect()
+        page.register_context(social_context)

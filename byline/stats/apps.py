@@ -9,5 +9,5 @@ class StatsConfig(AppConfig):
         from byline.core import pagecache
         from byline.stats import services
 
-        # Anonymous views answered by the fast path, before Django, are counted here too.
+        # Every view of a story page: the story view and the fast path (before Django) call it.
         pagecache.register_page_view(lambda story_id: services.view_record(story_id=story_id))

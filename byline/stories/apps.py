@@ -7,6 +7,8 @@ class StoriesConfig(AppConfig):
 
     def ready(self) -> None:
         from byline.core import pagecache
+        from byline.stories import receivers
         from byline.stories.policies import can_view_story
 
         pagecache.register_public_check(lambda story: can_view_story(None, story))
+        receivers.connect()

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from byline.core.images import ReencodedImageField
-from byline.stories.rendering import EXCERPT_MAX_LENGTH
+from byline.core.rendering import EXCERPT_MAX_LENGTH
 
 TITLE_MAX_LENGTH = 150
 SUBTITLE_MAX_LENGTH = 250
@@ -107,7 +107,7 @@ class Story(models.Model):
     body = models.TextField(max_length=BODY_MAX_LENGTH, blank=True, help_text="Markdown.")
     # Rendered and sanitized from `body` on every save (never per request).
     body_html = models.TextField(blank=True, editable=False)
-    # The visible text of body_html, plain (byline.stories.rendering.plain_text), filled with
+    # The visible text of body_html, plain (byline.core.rendering.plain_text), filled with
     # it: what the search index holds, so snippets show what readers read, never Markdown.
     body_text = models.TextField(blank=True, editable=False)
     # The opening of body_text (rendering.excerpt): what cards, feeds, link previews and the

@@ -34,6 +34,7 @@ from byline.communities.models import Community
 from byline.core.images import CleanImage, clean_image, files_removed_on_failure
 from byline.core.logs import security_event
 from byline.core.outbox import enqueue_on_commit
+from byline.core.rendering import excerpt, html_text_and_images, render_markdown
 from byline.core.transitions import Conflict, hold, lock_if, transition
 from byline.stories import policies
 from byline.stories.models import (
@@ -46,7 +47,7 @@ from byline.stories.models import (
 )
 from byline.stories.reading import count_words, reading_minutes
 from byline.stories.references import inline_image_names
-from byline.stories.rendering import excerpt, html_text_and_images, render_markdown
+from byline.stories.signals import story_decided
 
 # Autosaves less than this far apart update one revision instead of adding one each.
 REVISION_COALESCE = dt.timedelta(minutes=5)
@@ -407,22 +408,9 @@ def story_submit(*, story: Story, by: User) -> Story:
 
 
 def _notify_decision(*, story: Story, moderator: User, action: str, reason: str) -> None:
-    from byline.moderation.services import moderation_log
-    from byline.social.services import notification_create
-
-    moderation_log(actor=moderator, action=action, target=story, reason=reason)
-    messages = {
-        "approve": f"“{story.title}” was approved and is now published.",
-        "reject": f"“{story.title}” was not approved: {reason}",
-        "unpublish": f"“{story.title}” was unpublished by a moderator: {reason}",
-    }
-    notification_create(
-        recipient=story.author,
-        kind="moderation",
-        actor=moderator,
-        story=story,
-        message=messages[action],
-    )
+    # The moderation log and the author's notification are kept by the apps above (their
+    # receivers of story_decided); the e-mail goes out once the decision has committed.
+    story_decided.send(sender=Story, story=story, moderator=moderator, action=action, reason=reason)
     enqueue_on_commit(
         "byline.stories.tasks.send_moderation_email",
         story_id=story.pk,

@@ -13,13 +13,12 @@ from django.views.decorators.http import require_GET, require_POST
 from byline.core import pagecache
 from byline.core.images import files_removed_on_failure
 from byline.core.pagination import keyset_page
+from byline.core.rendering import render_markdown
 from byline.core.transitions import Conflict
-from byline.social.story_context import story_engagement
-from byline.stats.services import view_record
 from byline.stories.forms import AutosaveForm, InlineImageForm, PreviewForm, StoryForm, split_tags
 from byline.stories.models import Story, Tag
+from byline.stories.page import story_page_context
 from byline.stories.policies import SUSPENDED_MESSAGE, can_write, is_moderator
-from byline.stories.rendering import render_markdown
 from byline.stories.selectors import (
     MY_STORIES_TABS,
     my_stories_counts,
@@ -87,11 +86,11 @@ def story_detail(request: HttpRequest, handle: str, slug: str) -> HttpResponse:
     # fast path afterwards, which counts their views itself.
     cache_ticket = pagecache.cacheable_for(request, story)
     if story.is_published and request.method == "GET" and story.author_id != request.user.pk:
-        view_record(story_id=story.pk)
+        pagecache.page_viewed(story.pk)
     context = {
         "story": story,
         "story_json_ld": story_json_ld(story),
-        **story_engagement(request=request, story=story),
+        **story_page_context(request=request, story=story),
     }
     # htmx asks for the comments section alone when sorting or paging comments; only the whole
     # page goes into the shared page cache.

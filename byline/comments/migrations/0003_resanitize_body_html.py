@@ -6,7 +6,7 @@ BATCH = 1000
 
 
 def resanitize(apps, schema_editor):
-    from byline.stories.rendering import COMMENT_TAGS, sanitize_html
+    from byline.core.rendering import COMMENT_TAGS, sanitize_html
 
     Comment = apps.get_model("comments", "Comment")
     last = 0

@@ -96,7 +96,7 @@ Still stuck? Write to the site's operators through the Contact page.
 
 
 def create_pages(apps, schema_editor):
-    from byline.stories.rendering import render_markdown
+    from byline.core.rendering import render_markdown
 
     StaticPage = apps.get_model("core", "StaticPage")
     for slug, title, order, body in PAGES:

@@ -5,7 +5,7 @@ from django.db import migrations
 
 
 def resanitize(apps, schema_editor):
-    from byline.stories.rendering import sanitize_html
+    from byline.core.rendering import sanitize_html
 
     StaticPage = apps.get_model("core", "StaticPage")
     for pk, html in list(StaticPage.objects.values_list("pk", "body_html")):

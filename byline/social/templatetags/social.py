@@ -1,7 +1,7 @@
 from django import template
 
+from byline.core.rendering import plain_text as _plain_text
 from byline.social.selectors import unread_count
-from byline.stories.rendering import plain_text as _plain_text
 
 register = template.Library()
 

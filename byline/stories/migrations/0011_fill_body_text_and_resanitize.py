@@ -8,7 +8,7 @@ BATCH = 500
 
 
 def fill(apps, schema_editor):
-    from byline.stories.rendering import excerpt, html_text_and_images, sanitize_html
+    from byline.core.rendering import excerpt, html_text_and_images, sanitize_html
 
     Story = apps.get_model("stories", "Story")
     last = 0

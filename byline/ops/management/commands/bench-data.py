@@ -32,9 +32,9 @@ from django.utils.module_loading import import_string
 from byline.accounts.models import User
 from byline.comments.models import Comment
 from byline.communities.models import Community
+from byline.core.rendering import excerpt, plain_text, render_comment, render_markdown
 from byline.insights.models import Insight, Rating
 from byline.stories.models import Story, Tag
-from byline.stories.rendering import excerpt, plain_text, render_comment, render_markdown
 from byline.stories.services import story_render
 
 PREFIX = "bench_"

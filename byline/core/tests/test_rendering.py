@@ -2,7 +2,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from byline.stories.rendering import render_comment, render_markdown
+from byline.core.rendering import render_comment, render_markdown
 
 
 class _Elements(HTMLParser):
@@ -142,7 +142,7 @@ def test_in_page_links_follow_the_prefixed_headings():
 
 
 def test_the_sanitizer_enforces_the_prefix_and_rel_on_any_html(settings):
-    from byline.stories.rendering import sanitize_html
+    from byline.core.rendering import sanitize_html
 
     stored = (
         '<h2 id="location">x</h2><a href="#location">in</a>'
@@ -156,14 +156,14 @@ def test_the_sanitizer_enforces_the_prefix_and_rel_on_any_html(settings):
 
 @pytest.mark.parametrize("source", [*HOSTILE, "## Part\n\n[a](#part) [b](https://x.example)"])
 def test_sanitizing_twice_changes_nothing(source):
-    from byline.stories.rendering import sanitize_html
+    from byline.core.rendering import sanitize_html
 
     html = render_markdown(source)
     assert sanitize_html(html) == html
 
 
 def test_plain_text_is_the_visible_text_only():
-    from byline.stories.rendering import plain_text
+    from byline.core.rendering import plain_text
 
     html = render_markdown(
         "## Head\n\nun**bel**ievable ![alt words](https://img.example/a.png) "
