@@ -120,6 +120,31 @@ def test_only_moderators_decide_and_never_on_their_own_story(alice, bob, carol):
     assert not ModerationAction.objects.exists()
 
 
+def test_a_decision_whose_log_or_notification_fails_changes_nothing(
+    alice, carol, django_capture_on_commit_callbacks
+):
+    """The apps above stories record a decision as receivers of story_decided, inside the
+    decision's transaction: if one of them fails, the story stays as it was and nothing is
+    logged, notified or mailed."""
+    from byline.stories.signals import story_decided
+
+    def broken(**kwargs):
+        raise RuntimeError("the notification store is full")
+
+    story = make_story(alice, status="submitted")
+    story_decided.connect(broken, dispatch_uid="test_broken_receiver")
+    try:
+        with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+            story_approve(story=story, by=carol)
+    finally:
+        story_decided.disconnect(dispatch_uid="test_broken_receiver")
+    story.refresh_from_db()
+    assert story.status == Story.Status.SUBMITTED
+    assert not ModerationAction.objects.exists()
+    assert not Notification.objects.filter(kind="moderation").exists()
+    assert mail.outbox == []
+
+
 def test_a_rejection_needs_a_reason(alice, carol):
     story = make_story(alice, status="submitted")
     with pytest.raises(ValidationError):
