@@ -318,14 +318,14 @@ def test_both_postgres_plans_give_the_same_page(alice, monkeypatch, plan):
 
     if connection.vendor != "postgresql":
         pytest.skip("the choice of plan is PostgreSQL's")
-    from byline.search import backends
+    from byline.search.backends import postgres
 
     choices = {
         "walk": lambda query, column: True,
         "gin": lambda query, column: False,
         "walk the documents, gin the columns": lambda query, column: column == 0,
     }
-    monkeypatch.setattr(backends, "_dense", choices[plan])
+    monkeypatch.setattr(postgres, "_dense", choices[plan])
     make_story(alice, title="Body", subtitle="x", body="A word about puffins here.")
     make_story(alice, title="Tags", subtitle="x", tags=["Puffins"], body="nothing")
     make_story(alice, title="Puffins", subtitle="x", body="nothing")
