@@ -13,7 +13,7 @@ help:
 	@echo "make dev    auto-reloading development server (DEBUG on)"
 	@echo "make test   install test dependencies and run the whole suite"
 	@echo "make lint   ruff format check + lint"
-	@echo "make bench  performance benchmark (see README)"
+	@echo "make bench  performance benchmark (see docs/benchmarks.md)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -1,4 +1,4 @@
-"""`make bench`: Byline's performance benchmark. See README, "Benchmarks".
+"""`make bench`: Byline's performance benchmark. See docs/benchmarks.md.
 
 For each data size it generates (or reuses) benchmark data in its own folder, starts the
 production server (granian, the same command line as `byline run`) and nginx serving the same

@@ -1,7 +1,7 @@
 """Fixed-window rate limits kept in the cache (atomic `incr`, so correct across processes on Redis).
 
 Two limits apply to every API request: one per client address, one per token (or per signed-in
-account for session calls). Both are set by environment variables (README, "Configuration").
+account for session calls). Both are set by environment variables (docs/configuration.md, "API").
 
 While the cache is unreachable, each process counts on its own (`_count_here`): the limits still
 hold per process rather than being lifted, and the API keeps answering (docs/security.md).

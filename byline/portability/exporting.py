@@ -3,7 +3,7 @@ record of the comments and insights they received (`export_zip`; importing.py re
 
 Zip layout (one folder per creator, so a whole-site export has the same shape):
 
-    stories/<handle>/<slug>.md      front matter + Markdown body (see README, "Import format")
+    stories/<handle>/<slug>.md      front matter + Markdown body (see docs/import-export.md)
     stories/<handle>/<slug>.<ext>   the hero image, when the story has one
     engagement.json                 comments and insight counts received, per story
 """

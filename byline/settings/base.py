@@ -1,4 +1,4 @@
-"""Byline settings: everything is read from the environment here (see README, "Configuration")."""
+"""Byline settings: everything is read from the environment here (see docs/configuration.md)."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ SERVER_BACKLOG = env_int("BYLINE_BACKLOG", 1024, minimum=128, maximum=65535)
 if env_str("BYLINE_BACKPRESSURE", ""):
     raise ImproperlyConfigured(
         "BYLINE_BACKPRESSURE is not a setting: the connections a worker holds are set by "
-        "BYLINE_MAX_CONNECTIONS (see the README's configuration table)."
+        "BYLINE_MAX_CONNECTIONS (see docs/configuration.md)."
     )
 
 

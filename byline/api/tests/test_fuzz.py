@@ -1,6 +1,6 @@
 """Schemathesis against the live schema: every operation, bounded examples, with a valid write
 token and real rows to find. No input may produce a server error or a response that breaks the
-schema. BYLINE_FUZZ_EXAMPLES raises the number of examples per operation (CI: see README)."""
+schema. BYLINE_FUZZ_EXAMPLES raises the number of examples per operation (CI: docs/testing.md)."""
 
 from __future__ import annotations
 

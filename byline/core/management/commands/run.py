@@ -53,7 +53,7 @@ def max_connections() -> int:
 
 
 def granian_argv(*, app: str = "byline.wsgi:application") -> list[str]:
-    """The production server's command line, from the settings (README, "Configuration").
+    """The production server's command line, from the settings (docs/configuration.md).
 
     Measured with `make bench`: the WSGI interface (the fast path is synchronous and
     does no I/O on a hit, so no event loop is needed); one worker per core; a small blocking

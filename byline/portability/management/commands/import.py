@@ -9,7 +9,7 @@ from byline.stories.importer import StoryImportError, import_story, parse_story_
 class Command(BaseCommand):
     help = (
         "Import stories from Markdown files with YAML front matter, or from a zip made by "
-        "`byline export` (see README)."
+        "`byline export` (see docs/import-export.md)."
     )
 
     def add_arguments(self, parser):
