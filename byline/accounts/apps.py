@@ -7,5 +7,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from byline.accounts import receivers
+        from byline.accounts.models import User
+        from byline.core import renditions
 
         receivers.connect()
+        renditions.register_image_field(User, "avatar")

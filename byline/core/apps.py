@@ -6,12 +6,9 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from byline.core import invalidation
+        from byline.core import invalidation, taskbackends
+        from byline.core.models import StaticPage
 
-        invalidation.connect()
-        from byline.core.renditions import connect_receivers
-
-        connect_receivers()
-        from byline.core import taskbackends
+        invalidation.watch_site(StaticPage, new_rows_shown=True)  # the footer links
 
         taskbackends.connect()

@@ -6,7 +6,7 @@ default storage API only, so the same code works on a local folder and on S3. Ea
 recorded as an `ImageRendition` row so templates can build `srcset` without touching storage.
 
 Models with an image field get renditions without calling anything: a `post_save` receiver
-(see `connect_receivers`) enqueues the task through the outbox (byline.core.outbox: it is sent
+(see `register_image_field`) enqueues the task through the outbox (byline.core.outbox: it is sent
 on commit, or later if the queue is down) when the stored file has none yet, and a
 `post_delete` receiver forgets them. Code that replaces a file should call `renditions_delete`
 for the old name (as `user_update_profile` does), since a save cannot see the previous name.
@@ -39,11 +39,9 @@ WEBP_QUALITY = 80
 JPEG_QUALITY = 82
 
 # (app_label, model name, field name): every image field whose files get renditions.
-IMAGE_FIELDS = (
-    ("accounts", "User", "avatar"),
-    ("stories", "Story", "hero_image"),
-    ("communities", "Community", "logo"),
-)
+# The image fields whose files get renditions: each app registers its own from ready()
+# (register_image_field), so core knows no model of the apps above it.
+_field_by_model: dict[type, str] = {}
 
 
 def rendition_widths(original_width: int) -> list[int]:
@@ -160,9 +158,6 @@ def renditions_for(names: Iterable[str]) -> dict[str, list[ImageRendition]]:
     return found
 
 
-_field_by_model: dict[type, str] = {}
-
-
 def _enqueue_when_changed(sender, instance, created, raw, update_fields, **kwargs) -> None:
     if raw:
         return  # loading fixtures
@@ -181,12 +176,15 @@ def _forget_when_deleted(sender, instance, **kwargs) -> None:
         transaction.on_commit(lambda: renditions_delete(source_name=name))
 
 
-def connect_receivers() -> None:
-    from django.apps import apps
+def register_image_field(model: type, field_name: str) -> None:
+    """Images stored in `model.field_name` get renditions when saved, lose them when deleted,
+    and are among those `byline renditions` makes."""
+    _field_by_model[model] = field_name
+    uid = f"renditions-{model._meta.label}"
+    post_save.connect(_enqueue_when_changed, sender=model, dispatch_uid=uid)
+    post_delete.connect(_forget_when_deleted, sender=model, dispatch_uid=uid)
 
-    for app_label, model_name, field_name in IMAGE_FIELDS:
-        model = apps.get_model(app_label, model_name)
-        _field_by_model[model] = field_name
-        uid = f"renditions-{app_label}.{model_name}"
-        post_save.connect(_enqueue_when_changed, sender=model, dispatch_uid=uid)
-        post_delete.connect(_forget_when_deleted, sender=model, dispatch_uid=uid)
+
+def image_fields() -> list[tuple[type, str]]:
+    """(model, field name) of every registered image field."""
+    return list(_field_by_model.items())

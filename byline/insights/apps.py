@@ -6,7 +6,10 @@ class InsightsConfig(AppConfig):
     label = "insights"
 
     def ready(self) -> None:
+        from byline.core import invalidation
+        from byline.insights.models import Insight, Rating
         from byline.insights.story_context import insights_context
         from byline.stories import page
 
         page.register_context(insights_context)
+        invalidation.watch_story_parts(Insight, Rating)

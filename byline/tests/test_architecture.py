@@ -8,7 +8,9 @@ Apps stand in layers (README, "Architecture"); each may import only from lower f
 Apps on one floor may use each other as long as the apps' graph stays acyclic. Inside and across
 apps, no module may reach itself through imports (a cycle means neither module can be understood,
 loaded or changed alone). Every import counts, at the top of a file or inside a function: an
-import moved into a function hides a dependency, it does not remove it.
+import moved into a function hides a dependency, it does not remove it. So does naming another
+app's model as a string ("stories.Story", apps.get_model("stories", "Story")): that is an import
+by another name, held to the same floors.
 
 The walk is over source only (`ast`), outside tests and migrations; project-level modules
 (settings, urls, wsgi, asgi, conftest, the `byline` command) wire the apps together and may import
@@ -131,6 +133,42 @@ def _floor_problems(graph) -> list[str]:
     return problems
 
 
+def _model_references(path: Path) -> list[tuple[int, str]]:
+    """(line, app label) for every model named by string: "app.Model" literals and
+    apps.get_model("app", "Model") calls."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            label, dot, model = node.value.partition(".")
+            if dot and label in FLOORS and model[:1].isupper() and model.isidentifier():
+                found.append((node.lineno, label))
+        elif (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "attr", getattr(node.func, "id", "")) == "get_model"
+            and len(node.args) == 2
+            and isinstance(node.args[0], ast.Constant)
+            and node.args[0].value in FLOORS
+        ):
+            found.append((node.lineno, node.args[0].value))
+    return found
+
+
+def _model_reference_problems(references: dict[str, list[tuple[int, str]]]) -> list[str]:
+    problems = []
+    for source, found in references.items():
+        source_app = _app(source)
+        if source_app not in FLOORS:
+            continue
+        for line, label in found:
+            if FLOORS[label] > FLOORS[source_app]:
+                problems.append(
+                    f"{source.replace('.', '/')}.py:{line} names a model of {label} (floor "
+                    f"{FLOORS[label]}) by string; {source_app} (floor {FLOORS[source_app]}) may "
+                    "not depend on it: let the upper app register the model from its ready()"
+                )
+    return problems
+
+
 def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
     """The strongly connected components of more than one node (Tarjan), each sorted."""
     index: dict[str, int] = {}
@@ -197,6 +235,25 @@ def _app_edges(graph) -> dict[str, set[str]]:
 def test_every_import_points_to_a_lower_floor():
     problems = _floor_problems(_graph())
     assert not problems, "imports against the layer order:\n" + "\n".join(problems)
+
+
+def test_no_app_names_a_model_of_a_higher_floor_by_string():
+    references = {_module_name(path): _model_references(path) for path in _sources()}
+    problems = _model_reference_problems(references)
+    assert not problems, "models named against the layer order:\n" + "\n".join(problems)
+
+
+def test_the_walk_finds_models_named_by_string(tmp_path):
+    source = tmp_path / "sample.py"
+    source.write_text(
+        "from django.apps import apps\n"
+        'Story = apps.get_model("stories", "Story")\n'
+        'LABELS = ("comments.Comment", "not a model", "core.views")\n'
+    )
+    assert _model_references(source) == [(2, "stories"), (3, "comments")]
+    problems = _model_reference_problems({"byline.core.sample": _model_references(source)})
+    assert len(problems) == 2
+    assert "byline/core/sample.py:2 names a model of stories" in problems[0]
 
 
 def test_apps_on_one_floor_do_not_import_each_other_in_a_circle():

@@ -3,11 +3,10 @@
 New uploads get theirs automatically; this is for images stored before, or after moving media.
 """
 
-from django.apps import apps
 from django.core.management.base import BaseCommand
 
 from byline.core.models import ImageRendition
-from byline.core.renditions import IMAGE_FIELDS, generate_renditions
+from byline.core.renditions import generate_renditions, image_fields
 
 
 class Command(BaseCommand):
@@ -18,8 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         names: set[str] = set()
-        for app_label, model_name, field_name in IMAGE_FIELDS:
-            model = apps.get_model(app_label, model_name)
+        for model, field_name in image_fields():
             names.update(
                 model.objects.exclude(**{field_name: ""}).values_list(field_name, flat=True)
             )
