@@ -21,8 +21,9 @@ from PIL import Image
 
 from byline.accounts.models import User
 from byline.communities.models import Community
+from byline.stories.lifecycle import story_publish
 from byline.stories.models import Story
-from byline.stories.services import story_create, story_publish, tags_from_names
+from byline.stories.services import story_create, tags_from_names
 
 _counter = itertools.count(1)
 

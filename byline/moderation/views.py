@@ -16,9 +16,9 @@ from byline.insights.labels import HOW_IT_WORKS
 from byline.moderation.models import ModerationAction
 from byline.moderation.policies import MODERATORS_ONLY, can_read_audit_log, can_use_review_queue
 from byline.stories.forms import REJECTION_PRESETS, ApproveForm, RejectForm, UnpublishForm
+from byline.stories.lifecycle import story_approve, story_reject, story_unpublish
 from byline.stories.models import Story
 from byline.stories.selectors import review_queue_page
-from byline.stories.services import story_approve, story_reject, story_unpublish
 from byline.stories.views import story_json_ld
 
 

@@ -1,8 +1,8 @@
 from django.contrib import admin
 
 from byline.core.admin_actions import service_action
+from byline.stories.lifecycle import story_approve, story_reject, story_unpublish
 from byline.stories.models import Story, StoryImage, StoryRevision, StorySlugRedirect, Tag
-from byline.stories.services import story_approve, story_reject, story_unpublish
 
 
 @admin.register(Tag)

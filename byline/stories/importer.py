@@ -28,6 +28,7 @@ from byline.accounts.names import (
 from byline.communities.models import Community
 from byline.core.images import clean_image, files_removed_on_failure
 from byline.core.text import is_storable
+from byline.stories.lifecycle import story_publish
 from byline.stories.models import (
     BODY_MAX_LENGTH,
     CAPTION_MAX_LENGTH,
@@ -37,7 +38,7 @@ from byline.stories.models import (
     TITLE_MAX_LENGTH,
     Story,
 )
-from byline.stories.services import story_create, story_publish, story_render, tags_from_names
+from byline.stories.services import story_create, story_render, tags_from_names
 
 MAX_FILE_BYTES = 1024 * 1024
 KNOWN_FIELDS = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -62,3 +63,13 @@ def can_decide_on_story(user: User | None, story: Story) -> bool:
     """Moderators decide on other people's stories, never on their own. Whether the story's
     state allows a decision is checked by the state change itself (byline.core.transitions)."""
     return is_moderator(user) and story.author_id != user.pk
+
+
+def require(allowed: bool, user: User | None, message: str = "You cannot do that.") -> None:
+    """Raise PermissionDenied unless `allowed`: with the suspension notice for a suspended
+    account, else with `message`."""
+    if allowed:
+        return
+    if user is not None and user.is_authenticated and getattr(user, "is_suspended", False):
+        raise PermissionDenied(SUSPENDED_MESSAGE)
+    raise PermissionDenied(message)

@@ -22,32 +22,28 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
-from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 
 from byline.accounts.models import User
 from byline.communities.models import Community
-from byline.core.images import CleanImage, clean_image, files_removed_on_failure
+from byline.core.images import CleanImage, clean_image
 from byline.core.logs import security_event
-from byline.core.outbox import enqueue_on_commit
 from byline.core.rendering import excerpt, html_text_and_images, render_markdown
-from byline.core.transitions import Conflict, hold, lock_if, transition
+from byline.core.transitions import Conflict, hold, lock_if
 from byline.stories import policies
+from byline.stories.images import link_inline_images
 from byline.stories.models import (
     MAX_TAGS,
     Story,
-    StoryImage,
     StoryRevision,
     StorySlugRedirect,
     Tag,
 )
 from byline.stories.reading import count_words, reading_minutes
-from byline.stories.references import inline_image_names
-from byline.stories.signals import story_decided
 
 # Autosaves less than this far apart update one revision instead of adding one each.
 REVISION_COALESCE = dt.timedelta(minutes=5)
@@ -160,14 +156,6 @@ def tags_from_names(names: Iterable[str]) -> list[Tag]:
     return tags
 
 
-def _require(allowed: bool, user: User | None, message: str = "You cannot do that.") -> None:
-    if allowed:
-        return
-    if user is not None and user.is_authenticated and getattr(user, "is_suspended", False):
-        raise PermissionDenied(policies.SUSPENDED_MESSAGE)
-    raise PermissionDenied(message)
-
-
 def story_draft_quota_check(*, author: User) -> None:
     """New accounts may start only so many stories per hour (spam brake). Raises ValidationError.
 
@@ -218,14 +206,14 @@ def _set_hero(story: Story, image: File | CleanImage | None) -> None:
     story.hero_width, story.hero_height = cleaned.width, cleaned.height
 
 
-def _revision_record(*, story: Story, by: User | None, autosave: bool = False) -> StoryRevision:
+def revision_record(*, story: Story, by: User | None, autosave: bool = False) -> StoryRevision:
     """Keep the story's current text as a revision.
 
     Autosaves by the same person within REVISION_COALESCE update the latest autosave revision, so
     typing for an hour leaves about a dozen revisions rather than a thousand. A save that changes
     nothing adds nothing (an explicit save turns an autosave revision into a kept one).
     """
-    _link_inline_images(story)
+    link_inline_images(story)
     latest = story.revisions.order_by("-created_at", "-id").first()
     same_text = latest is not None and (latest.title, latest.subtitle, latest.body) == (
         story.title,
@@ -274,7 +262,7 @@ def story_create(
     autosave: bool = False,
 ) -> Story:
     """A new draft by `author`. `check_quota=False` is for trusted operator imports only."""
-    _require(policies.can_write(author), author)
+    policies.require(policies.can_write(author), author)
     if check_quota:
         story_draft_quota_check(author=author)
     story = Story(
@@ -294,7 +282,7 @@ def story_create(
     story_render(story=story)
     story.save()
     story.tags.set(tags)
-    _revision_record(story=story, by=author, autosave=autosave)
+    revision_record(story=story, by=author, autosave=autosave)
     return story
 
 
@@ -321,7 +309,7 @@ def story_update(
     and StoryEditConflict says so. Without it (operators' tools), the change applies as it is.
     A published story's title change moves it to a new address; the old one keeps redirecting.
     """
-    _require(policies.can_edit_story(by, story), by)
+    policies.require(policies.can_edit_story(by, story), by)
     if autosave and story.status == Story.Status.PUBLISHED:
         raise ValidationError(
             "Published stories are saved only when you press “Update story”.", code="autosave"
@@ -368,134 +356,8 @@ def story_update(
         story_change_slug(story=story, slug=new_slug)  # the old address keeps redirecting
     if tags is not UNCHANGED:
         story.tags.set(tags)
-    _revision_record(story=story, by=by, autosave=autosave)
+    revision_record(story=story, by=by, autosave=autosave)
     return story
-
-
-# What each state change starts from. The database checks it (byline.core.transitions), not the
-# copy of the story a view loaded: of several simultaneous requests, one wins, the others get
-# Conflict (409).
-SUBMITTABLE = (Story.Status.DRAFT, Story.Status.REJECTED)
-UNPUBLISHED = (Story.Status.DRAFT, Story.Status.SUBMITTED, Story.Status.REJECTED)
-
-
-@transaction.atomic
-def story_submit(*, story: Story, by: User) -> Story:
-    """Send a draft or rejected story to review; with BYLINE_REVIEW=off, publish it at once."""
-    _require(policies.can_edit_story(by, story), by)
-    if not story.title.strip() or not story.body.strip():
-        raise ValidationError(
-            "Give your story a title and write something before submitting it.", code="empty"
-        )
-    if not settings.REVIEW:
-        story_publish(
-            story=story,
-            from_states=SUBMITTABLE,
-            submitted_at=timezone.now(),
-            conflict="This story is already published or in review (perhaps from another "
-            "window). Reload the page to see where it is now.",
-        )
-    else:
-        transition(
-            story,
-            expect={"status__in": SUBMITTABLE},
-            changes={"status": Story.Status.SUBMITTED, "submitted_at": timezone.now()},
-            conflict="This story is already in review or published (perhaps from another "
-            "window). Reload the page to see where it is now.",
-        )
-    _revision_record(story=story, by=by)
-    return story
-
-
-def _notify_decision(*, story: Story, moderator: User, action: str, reason: str) -> None:
-    # The moderation log and the author's notification are kept by the apps above (their
-    # receivers of story_decided); the e-mail goes out once the decision has committed.
-    story_decided.send(sender=Story, story=story, moderator=moderator, action=action, reason=reason)
-    enqueue_on_commit(
-        "byline.stories.tasks.send_moderation_email",
-        story_id=story.pk,
-        action=action,
-        reason=reason,
-    )
-
-
-DECIDED = (
-    "This story is not waiting for review (any more): another moderator may have decided on "
-    "it already."
-)
-
-
-@transaction.atomic
-def story_approve(*, story: Story, by: User, note: str = "") -> Story:
-    """A moderator publishes a submitted story. Logged; the author is notified."""
-    _require(
-        policies.can_decide_on_story(by, story),
-        by,
-        "Only moderators can approve stories, and never their own.",
-    )
-    story_publish(story=story, from_states=(Story.Status.SUBMITTED,), conflict=DECIDED)
-    _notify_decision(story=story, moderator=by, action="approve", reason=note.strip())
-    return story
-
-
-@transaction.atomic
-def story_reject(*, story: Story, by: User, reason: str) -> Story:
-    """A moderator sends a submitted story back with a reason the author sees. Logged, notified."""
-    _require(
-        policies.can_decide_on_story(by, story),
-        by,
-        "Only moderators can reject stories, and never their own.",
-    )
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError("Tell the author why the story is not approved.", code="reason")
-    if len(reason) > 2000:
-        raise ValidationError("Keep the reason under 2,000 characters.", code="reason")
-    transition(
-        story,
-        expect={"status": Story.Status.SUBMITTED},
-        changes={"status": Story.Status.REJECTED, "rejection_reason": reason},
-        conflict=DECIDED,
-    )
-    _notify_decision(story=story, moderator=by, action="reject", reason=reason)
-    return story
-
-
-@transaction.atomic
-def story_unpublish(*, story: Story, by: User, reason: str = "") -> Story:
-    """Take a published story off the site (back to draft). The address keeps its slug."""
-    _require(
-        policies.can_edit_story(by, story) or policies.can_decide_on_story(by, story),
-        by,
-        "Only its author and moderators can unpublish a story.",
-    )
-    transition(
-        story,
-        expect={"status": Story.Status.PUBLISHED},
-        changes={"status": Story.Status.DRAFT},
-        conflict="This story is not published any more: someone took it down already.",
-    )
-    if story.author_id != by.pk:
-        _notify_decision(
-            story=story,
-            moderator=by,
-            action="unpublish",
-            reason=reason.strip() or "No reason given.",
-        )
-    return story
-
-
-@transaction.atomic
-def story_delete(*, story: Story, by: User) -> None:
-    """Delete a story for good, with its revisions (the author's choice, confirmed in the UI)."""
-    _require(policies.can_delete_story(by, story), by)
-    hero = story.hero_image.name if story.hero_image else ""
-    storage = story.hero_image.storage
-    _, deleted = story.delete()
-    if not deleted.get(Story._meta.label):
-        raise Conflict("This story was already deleted (perhaps from another window).")
-    if hero:
-        transaction.on_commit(lambda: storage.delete(hero))
 
 
 @transaction.atomic
@@ -505,99 +367,6 @@ def story_revision_restore(*, revision: StoryRevision, by: User) -> Story:
     return story_update(
         story=story, by=by, title=revision.title, subtitle=revision.subtitle, body=revision.body
     )
-
-
-def _image_quota_check(*, author: User, adding: int = 0) -> None:
-    """Raise ValidationError when `author` may not store another editor image of `adding` bytes:
-    BYLINE_INLINE_IMAGES_PER_HOUR uploads an hour, BYLINE_MEDIA_QUOTA_MB bytes in all."""
-    limit = settings.INLINE_IMAGES_PER_HOUR
-    mine = StoryImage.objects.filter(author=author)
-    recent = mine.filter(created_at__gte=timezone.now() - dt.timedelta(hours=1)).count()
-    if recent >= limit:
-        security_event("image_upload_throttled", outcome="refused", user=author, recent=recent)
-        raise ValidationError(
-            f"You can upload at most {limit} images an hour. Please try again later.",
-            code="image_quota",
-        )
-    quota = settings.MEDIA_QUOTA_MB * 1024 * 1024
-    if quota:
-        used = mine.aggregate(total=Sum("size"))["total"] or 0
-        if used + adding > quota:
-            raise ValidationError(
-                f"You have used {used / 1024 / 1024:.1f} MB of your "
-                f"{settings.MEDIA_QUOTA_MB:,} MB of storage for images. Remove images from "
-                "drafts you no longer need (unused images are deleted after "
-                f"{settings.MEDIA_UNUSED_DAYS} days) or delete old drafts, then try again.",
-                code="storage_quota",
-            )
-
-
-def story_image_upload(*, author: User, image: File) -> StoryImage:
-    """Store an image for use inside a story body. Validated by content, renamed, rate limited
-    (per hour) and limited in total bytes per account.
-
-    The quotas count rows, so counting and adding must not interleave between two uploads of
-    the same account (40 at once must store exactly the quota): the count and the insert run in
-    one transaction holding a lock on the author's row. On PostgreSQL that serializes one
-    account's uploads and nobody else's; SQLite's IMMEDIATE transactions serialize every writer
-    anyway. A row lock rather than a cache counter because the quotas are sums over rows that
-    also shrink (deleted images), which a counter would have to mirror.
-    """
-    _require(policies.can_write(author), author)
-    _image_quota_check(author=author)  # cheap refusal before the decoding work
-    cleaned = clean_image(image)  # the slow part, outside the lock
-    with files_removed_on_failure(), transaction.atomic():
-        list(User.objects.select_for_update().filter(pk=author.pk).values_list("pk"))
-        _image_quota_check(author=author, adding=cleaned.content.size)
-        story_image = StoryImage(author=author, size=cleaned.content.size)
-        story_image.image.save(cleaned.name, cleaned.content, save=False)
-        story_image.save()
-    return story_image
-
-
-def _link_inline_images(story: Story) -> None:
-    """Remember which editor images the story's current text uses (see StoryImage.stories)."""
-    names = inline_image_names(story.body)
-    if names:
-        story.inline_images.add(*StoryImage.objects.filter(image__in=names))
-
-
-def story_images_delete_unused(*, now: dt.datetime | None = None) -> int:
-    """Delete editor images older than BYLINE_MEDIA_UNUSED_DAYS that no story or revision (of
-    anyone) and no static page refers to, with their files and renditions, and at once those
-    of deleted accounts that nothing refers to. Returns how many.
-
-    The grace period covers images uploaded into text not saved yet (a draft being written, an
-    edit of a published story kept in the browser until "Update story")."""
-    from byline.accounts.models import DELETED_HANDLE
-    from byline.core.models import StaticPage
-    from byline.core.renditions import renditions_delete
-
-    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.MEDIA_UNUSED_DAYS)
-    # A deleted account's images get no grace period: nobody is writing with them any more.
-    due = Q(created_at__lt=cutoff) | Q(author__username=DELETED_HANDLE)
-    candidates = StoryImage.objects.filter(due, stories__isnull=True)
-    deleted = 0
-    for image in candidates.select_related(None).iterator():
-        name = image.image.name
-        # Texts written without the services (a static page, rows restored or loaded by hand).
-        if (
-            StaticPage.objects.filter(body__contains=name).exists()
-            or Story.objects.filter(author_id=image.author_id, body__contains=name).exists()
-            or StoryRevision.objects.filter(
-                story__author_id=image.author_id, body__contains=name
-            ).exists()
-        ):
-            continue
-        with transaction.atomic():
-            if not StoryImage.objects.filter(pk=image.pk, stories__isnull=True).exists():
-                continue  # used meanwhile
-            image.delete()
-            renditions_delete(source_name=name)
-            storage = image.image.storage
-            transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
-        deleted += 1
-    return deleted
 
 
 @transaction.atomic
@@ -611,28 +380,4 @@ def story_change_slug(*, story: Story, slug: str) -> Story:
     )
     story.slug = slug
     story.save(update_fields=["slug", "updated_at"])
-    return story
-
-
-def story_publish(
-    *,
-    story: Story,
-    at: dt.datetime | None = None,
-    from_states: Iterable[str] = UNPUBLISHED,
-    conflict: str = "This story is already published.",
-    **changes: Any,
-) -> Story:
-    """Make a story public if it is in one of `from_states` (else Conflict). No policy check:
-    callers are story_approve, story_submit with review off, and trusted imports."""
-    transition(
-        story,
-        expect={"status__in": list(from_states)},
-        changes={
-            "status": Story.Status.PUBLISHED,
-            "published_at": story.published_at or at or timezone.now(),
-            "rejection_reason": "",
-            **changes,
-        },
-        conflict=conflict,
-    )
     return story

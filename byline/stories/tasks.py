@@ -9,8 +9,8 @@ from django.urls import reverse
 from django_tasks import task
 
 from byline.core.periodic import periodic
+from byline.stories.images import story_images_delete_unused
 from byline.stories.models import Story
-from byline.stories.services import story_images_delete_unused
 
 SUBJECTS = {
     "approve": "Your story “{title}” is published",

@@ -16,6 +16,8 @@ from byline.core.pagination import keyset_page
 from byline.core.rendering import render_markdown
 from byline.core.transitions import Conflict
 from byline.stories.forms import AutosaveForm, InlineImageForm, PreviewForm, StoryForm, split_tags
+from byline.stories.images import story_image_upload
+from byline.stories.lifecycle import story_delete, story_submit, story_unpublish
 from byline.stories.models import Story, Tag
 from byline.stories.page import story_page_context
 from byline.stories.policies import SUSPENDED_MESSAGE, can_write, is_moderator
@@ -34,11 +36,7 @@ from byline.stories.services import (
     UNCHANGED,
     StoryEditConflict,
     story_create,
-    story_delete,
-    story_image_upload,
     story_revision_restore,
-    story_submit,
-    story_unpublish,
     story_update,
     tags_from_names,
 )

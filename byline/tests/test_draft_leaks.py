@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from byline.communities.models import Community
 from byline.conftest import make_story
+from byline.stories.lifecycle import story_unpublish
 from byline.stories.models import Story, Tag
-from byline.stories.services import story_unpublish
 
 pytestmark = pytest.mark.django_db
 
@@ -221,7 +221,7 @@ def test_tag_suggestions_offer_the_author_her_own_tags_and_nobody_else_anyones(
 def test_publishing_makes_the_tag_public_and_unpublishing_hides_it_again(
     client, site, alice, django_capture_on_commit_callbacks
 ):
-    from byline.stories.services import story_publish
+    from byline.stories.lifecycle import story_publish
 
     draft = Story.objects.get(title="Zqxdraft title")
     with django_capture_on_commit_callbacks(execute=True):

@@ -16,18 +16,15 @@ from byline.comments.services import story_set_comments_enabled
 from byline.communities.models import Community
 from byline.core.pagination import keyset_page
 from byline.stories import policies
-from byline.stories.models import Story, Tag
-from byline.stories.services import (
+from byline.stories.lifecycle import (
     story_approve,
-    story_change_slug,
-    story_create,
     story_delete,
     story_reject,
     story_submit,
     story_unpublish,
-    story_update,
-    tags_from_names,
 )
+from byline.stories.models import Story, Tag
+from byline.stories.services import story_change_slug, story_create, story_update, tags_from_names
 
 router = Router(tags=["stories"])
 

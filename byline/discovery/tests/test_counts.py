@@ -16,14 +16,9 @@ from byline.communities.models import Community
 from byline.conftest import make_story
 from byline.discovery import counts
 from byline.discovery.selectors import communities_with_counts, tags_popular
+from byline.stories.lifecycle import story_delete, story_publish, story_unpublish
 from byline.stories.models import Story, Tag
-from byline.stories.services import (
-    story_delete,
-    story_publish,
-    story_unpublish,
-    story_update,
-    tags_from_names,
-)
+from byline.stories.services import story_update, tags_from_names
 
 pytestmark = pytest.mark.django_db
 

@@ -124,7 +124,7 @@ def test_a_moderator_cannot_approve_their_own_story(client, carol):
 
 
 def test_the_audit_log_lists_and_filters_decisions(client, alice, carol):
-    from byline.stories.services import story_approve, story_reject
+    from byline.stories.lifecycle import story_approve, story_reject
 
     story_approve(story=_submitted(alice, "Good one", 9), by=carol)
     story_reject(story=_submitted(alice, "Bad one", 8), by=carol, reason="Spam link")

@@ -41,7 +41,7 @@ def test_it_finds_only_published_stories(alice):
 def test_the_index_follows_publish_edit_unpublish_and_delete(alice):
     story = make_story(alice, title="Quince jelly", status="draft")
     assert titles("quince") == []
-    from byline.stories.services import story_publish
+    from byline.stories.lifecycle import story_publish
 
     story_publish(story=story)
     assert titles("quince") == ["Quince jelly"]

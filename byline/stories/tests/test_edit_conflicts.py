@@ -109,7 +109,7 @@ def test_autosave_from_a_stale_tab_is_refused_with_the_same_check(client, two_ta
 
 
 def test_a_moderator_decision_does_not_make_the_authors_text_stale(client, alice, carol):
-    from byline.stories.services import story_approve
+    from byline.stories.lifecycle import story_approve
 
     story = make_story(alice, status="submitted", body="In review.")
     client.force_login(alice)

@@ -15,8 +15,9 @@ from PIL import Image
 
 from byline.conftest import image_file, make_story, make_user
 from byline.core.models import StaticPage
+from byline.stories.images import story_image_upload
 from byline.stories.models import StoryImage
-from byline.stories.services import story_image_upload, story_update
+from byline.stories.services import story_update
 from byline.stories.tasks import story_images_prune
 
 JSON = {"Accept": "application/json"}
@@ -160,7 +161,7 @@ def test_images_in_a_story_a_draft_or_only_an_old_revision_are_kept(
 
 
 def test_deleting_the_only_story_that_used_an_image_lets_it_go(alice, settings, db):
-    from byline.stories.services import story_delete
+    from byline.stories.lifecycle import story_delete
 
     settings.MEDIA_UNUSED_DAYS = 7
     image = uploaded(alice, days_ago=30)

@@ -12,15 +12,17 @@ from byline.conftest import image_file, make_story, make_user
 from byline.core.transitions import Conflict
 from byline.moderation.models import ModerationAction
 from byline.social.models import Notification
-from byline.stories.models import Story, StoryRevision, StorySlugRedirect
-from byline.stories.services import (
+from byline.stories.lifecycle import (
     story_approve,
-    story_create,
     story_delete,
     story_reject,
-    story_revision_restore,
     story_submit,
     story_unpublish,
+)
+from byline.stories.models import Story, StoryRevision, StorySlugRedirect
+from byline.stories.services import (
+    story_create,
+    story_revision_restore,
     story_update,
     tags_from_names,
 )
