@@ -5,7 +5,7 @@ class SearchDocument(models.Model):
     """The searchable text of one published story, kept in sync by signals (search/signals.py).
 
     Only published stories have a row. The full-text index itself is vendor specific and lives
-    next to this table (see backends.py and migration 0001): on SQLite an FTS5 table with this
+    next to this table (see search/backends/, migration 0001): on SQLite an FTS5 table with this
     table as its external content, kept current by triggers; on PostgreSQL a generated,
     weighted `tsvector` column with a GIN index. Both follow every INSERT/UPDATE/DELETE here, so
     Python code only ever writes these plain columns.

@@ -4,7 +4,7 @@ A view is first added to a per-process tally (a dict increment: nothing else hap
 path). The tally is pushed to the *buffer* at most once per BYLINE_VIEW_PUSH_SECONDS, and a timer
 pushes it that long after a view that found no push due, so the last views before a quiet spell
 reach the buffer without waiting for the next view. The buffer is drained into `Story.view_count`
-by a periodic task (`byline.stats.tasks.view_counts_flush`), on the scale path in another process.
+by a periodic task (`byline.stats.tasks.flush_view_counts`), on the scale path in another process.
 
 Two buffers, chosen by `REDIS_URL`:
 

@@ -1,6 +1,6 @@
 """The floors of the house: every import points down, and nothing imports itself in a circle.
 
-Apps stand in layers (README, "Architecture"); each may import only from lower floors:
+Apps stand in layers (docs/architecture.md); each may import only from lower floors:
 
     core <- accounts <- communities <- stories <- insights / comments / social / moderation / stats
          <- discovery / search / portability <- api <- ops / demo
