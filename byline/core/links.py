@@ -8,5 +8,8 @@ from django.conf import settings
 
 
 def site_url(path: str) -> str:
-    """`path` ("/@ana/a-story") as an absolute link on this site."""
+    """`path` ("/@ana/a-story") as an absolute link on this site. A link that is absolute
+    already (media on S3 or a media host: BYLINE_MEDIA_URL) is returned as it is."""
+    if path.startswith(("https://", "http://")):
+        return path
     return f"{settings.SITE_URL}{path}"

@@ -70,7 +70,7 @@ class StoryFeed(Feed):
 
     def item_guid(self, story: Story) -> str:
         # Stable across renames: the story's id, not its address.
-        return f"{settings.SITE_URL}/stories/{story.pk}"
+        return site_url(f"/stories/{story.pk}")
 
     item_guid_is_permalink = False
 

@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django_tasks import task
 
+from byline.core.links import site_url
 from byline.core.periodic import periodic
 from byline.stories.images import story_images_delete_unused
 from byline.stories.models import Story
@@ -30,8 +31,8 @@ def send_moderation_email(*, story_id: int, action: str, reason: str = "") -> No
         "action": action,
         "reason": reason,
         "site_name": settings.SITE_NAME,
-        "story_url": f"{settings.SITE_URL}{story.get_absolute_url()}",
-        "my_stories_url": f"{settings.SITE_URL}{reverse('stories:mine')}",
+        "story_url": site_url(story.get_absolute_url()),
+        "my_stories_url": site_url(reverse("stories:mine")),
     }
     send_mail(
         subject=SUBJECTS[action].format(title=story.title),

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 
 from byline.core import pagecache
+from byline.core.links import site_url
 from byline.core.pagination import keyset_page
 from byline.stories.models import Story, Tag
 from byline.stories.page import story_page_context
@@ -15,7 +16,7 @@ from byline.stories.selectors import story_get_for_reader
 
 def story_json_ld(story: Story) -> dict:
     """schema.org Article for search engines and link previews."""
-    url = f"{settings.SITE_URL}{story.get_absolute_url()}"
+    url = site_url(story.get_absolute_url())
     data = {
         "@context": "https://schema.org",
         "@type": "Article",
@@ -29,7 +30,7 @@ def story_json_ld(story: Story) -> dict:
         "author": {
             "@type": "Person",
             "name": story.author.name,
-            "url": f"{settings.SITE_URL}{story.author.get_absolute_url()}",
+            "url": site_url(story.author.get_absolute_url()),
         },
         "publisher": {
             "@type": "Organization",
@@ -41,7 +42,7 @@ def story_json_ld(story: Story) -> dict:
     if story.published_at:
         data["datePublished"] = story.published_at.isoformat()
     if story.hero_image:
-        data["image"] = f"{settings.SITE_URL}{story.hero_image.url}"
+        data["image"] = site_url(story.hero_image.url)
     if story.community:
         data["articleSection"] = story.community.name
     return data

@@ -73,6 +73,33 @@ def test_hero_image_with_caption_and_credit(client, alice, settings):
     assert '<span class="story-hero__credit">Public Domain</span>' in html
 
 
+@pytest.mark.parametrize(
+    ("media_url", "expected"),
+    [
+        ("/media/", "http://testserver/media/"),
+        ("https://media.example.org/", "https://media.example.org/"),
+    ],
+)
+def test_the_hero_image_link_for_search_engines_is_absolute_wherever_media_live(
+    client, alice, settings, media_url, expected
+):
+    """JSON-LD names the hero image by an absolute address: on this site, or on the media host
+    when BYLINE_MEDIA_URL is one (never the site's address glued to the host's)."""
+    import json
+    import re
+
+    from byline.conftest import image_file
+
+    settings.SITE_URL = "http://testserver"
+    settings.MEDIA_URL = media_url
+    story = make_story(alice, hero_image=image_file(size=(1600, 900)))
+    html = client.get(story.get_absolute_url()).content.decode()
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    data = json.loads(found.group(1))
+    assert data["image"].startswith(expected)
+    assert data["image"].endswith(story.hero_image.name)
+
+
 def test_metadata_for_sharing_and_search(client, story, settings):
     html = client.get(story.get_absolute_url()).content.decode()
     canonical = f"{settings.SITE_URL}{story.get_absolute_url()}"

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from byline.core.links import site_url
 from byline.portability.importing import ArchiveError, import_upload
 from byline.stories.importer import StoryImportError, import_story, parse_story_file
 
@@ -16,7 +17,6 @@ class Command(BaseCommand):
         parser.add_argument("files", nargs="+", type=Path)
 
     def handle(self, *args, files, **options):
-        from django.conf import settings
 
         failed = total = 0
         for path in files:
@@ -42,7 +42,7 @@ class Command(BaseCommand):
                 failed += 1
                 self.stderr.write(f"error: {error}")
             for result in results:
-                url = f"{settings.SITE_URL}{result.story.get_absolute_url()}"
+                url = site_url(result.story.get_absolute_url())
                 verb = "imported" if result.created else "already imported"
                 self.stdout.write(f"{verb}: {result.story.title} -> {url}")
         if failed:
