@@ -1,4 +1,4 @@
-"""The scale path end to end (issue 6, "Done when"): a story written in the browser against
+"""The scale path end to end: a story written in the browser against
 PostgreSQL + Redis gets its hero image processed by a real `byline worker` process, and its page
 views reach the database after the flush task runs on that worker.
 
