@@ -9,11 +9,13 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from byline.core.outbox import task_named
 from byline.stats import buffer as view_buffer
+from byline.stats.models import StoryDay
 from byline.stories.models import Story
 
 logger = logging.getLogger(__name__)
@@ -68,10 +70,33 @@ def view_counts_flush() -> int:
                     Story.objects.filter(pk__in=ids[start : start + _CHUNK]).update(
                         view_count=F("view_count") + n
                     )
+            _rollup_views(counts, day=timezone.localdate())
     except DatabaseError:
         view_buffer.buffer.add(counts)
         raise
     return sum(counts.values())
+
+
+def _rollup_views(counts: dict[int, int], *, day) -> None:
+    """Add the flushed views to each story's row for `day` (one upsert per chunk: INSERT ... ON
+    CONFLICT DO UPDATE, on SQLite as on PostgreSQL). Stories deleted since their views were
+    counted are skipped."""
+    table = StoryDay._meta.db_table
+    ids = list(counts)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), _CHUNK):
+            existing = Story.objects.filter(pk__in=ids[start : start + _CHUNK]).values_list(
+                "pk", flat=True
+            )
+            rows = [(story_id, day, counts[story_id]) for story_id in existing]
+            if not rows:
+                continue
+            values = ", ".join(["(%s, %s, %s)"] * len(rows))
+            cursor.execute(
+                f"INSERT INTO {table} (story_id, day, views) VALUES {values} "  # noqa: S608
+                f"ON CONFLICT (story_id, day) DO UPDATE SET views = {table}.views + excluded.views",
+                [value for row in rows for value in row],
+            )
 
 
 @atexit.register

@@ -1,2 +1,8 @@
+from django.urls import path
+
+from byline.stats import views
+
 app_name = "stats"
-urlpatterns: list = []
+urlpatterns = [
+    path("me/stats/", views.dashboard, name="dashboard"),
+]

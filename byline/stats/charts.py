@@ -1,0 +1,85 @@
+"""Server-rendered bar charts: the geometry of an SVG the template draws, with the numbers
+behind it kept for the table that goes with every chart (readable without the picture)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+WIDTH, HEIGHT = 720, 200
+LEFT, BOTTOM, TOP = 44, 24, 8
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str
+    value: int
+
+
+@dataclass(frozen=True)
+class Tick:
+    y: float
+    value: int
+
+
+@dataclass(frozen=True)
+class BarChart:
+    bars: list[Bar]
+    ticks: list[Tick]
+    first_label: str
+    last_label: str
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    baseline: int = HEIGHT - BOTTOM
+
+    @property
+    def total(self) -> int:
+        return sum(bar.value for bar in self.bars)
+
+
+def _nice_ceiling(value: int) -> int:
+    """The smallest of 1, 2, 5 x 10^n at or above `value` (so the axis has round numbers)."""
+    if value <= 1:
+        return 1
+    magnitude = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 5, 10):
+        if step * magnitude >= value:
+            return step * magnitude
+    return 10 * magnitude  # pragma: no cover - the loop always returns
+
+
+def bar_chart(points: list[tuple[str, int]]) -> BarChart:
+    """`points`: (label, value) oldest first, e.g. ("2 Dec", 14)."""
+    top = _nice_ceiling(max((value for _, value in points), default=0))
+    plot_height = HEIGHT - BOTTOM - TOP
+    plot_width = WIDTH - LEFT
+    slot = plot_width / max(len(points), 1)
+    gap = min(2.0, slot * 0.2)
+    bars = []
+    for index, (label, value) in enumerate(points):
+        height = plot_height * value / top
+        bars.append(
+            Bar(
+                x=round(LEFT + index * slot + gap / 2, 2),
+                y=round(HEIGHT - BOTTOM - height, 2),
+                width=round(max(slot - gap, 0.5), 2),
+                height=round(height, 2),
+                label=label,
+                value=value,
+            )
+        )
+    ticks = [
+        Tick(y=round(HEIGHT - BOTTOM - plot_height * share, 2), value=round(top * share))
+        for share in (0, 0.5, 1)
+    ]
+    return BarChart(
+        bars=bars,
+        ticks=ticks,
+        first_label=points[0][0] if points else "",
+        last_label=points[-1][0] if points else "",
+    )

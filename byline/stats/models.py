@@ -1,0 +1,24 @@
+"""Daily rollups of reading statistics: one row per story per day, written by the view-count
+flush (never per view), so a creator's dashboard reads a few hundred rows, not raw events."""
+
+from django.db import models
+
+from byline.stories.models import Story
+
+
+class StoryDay(models.Model):
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="+")
+    # The day the views were flushed, in the site's time zone (BYLINE_TIME_ZONE): a view is
+    # flushed within BYLINE_VIEW_FLUSH_SECONDS, so one seen just before midnight may count for
+    # the next day.
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["story", "day"], name="stats_storyday_one_per_day")
+        ]
+        indexes = [models.Index(fields=["day"], name="stats_storyday_day")]
+
+    def __str__(self) -> str:
+        return f"{self.story_id} on {self.day}: {self.views} views"

@@ -1,0 +1,175 @@
+"""The creator's stats dashboard: daily rollups written by the flush, and the page that reads
+them (totals, the chart with its numbers, the table of stories), for its owner only."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+
+from byline.conftest import make_story
+from byline.stats import buffer as view_buffer
+from byline.stats.charts import _nice_ceiling, bar_chart
+from byline.stats.models import StoryDay
+from byline.stats.selectors import STORIES_PER_PAGE
+from byline.stats.services import view_counts_flush, view_record
+
+pytestmark = pytest.mark.django_db
+URL = "/me/stats/"
+
+
+@pytest.fixture(autouse=True)
+def _empty_buffer():
+    view_buffer.tally.push()
+    view_buffer.buffer.drain()
+    yield
+    view_buffer.tally.push()
+    view_buffer.buffer.drain()
+
+
+def _views(story, n):
+    for _ in range(n):
+        view_record(story_id=story.pk)
+
+
+def test_the_flush_adds_views_to_the_story_s_row_for_today(story):
+    _views(story, 3)
+    view_counts_flush()
+    _views(story, 2)
+    view_counts_flush()
+    row = StoryDay.objects.get(story=story)
+    assert (row.day, row.views) == (timezone.localdate(), 5)
+    story.refresh_from_db()
+    assert story.view_count == 5
+
+
+def test_views_of_a_story_deleted_before_the_flush_are_dropped_and_the_rest_kept(alice):
+    kept, gone = make_story(alice), make_story(alice)
+    _views(kept, 2)
+    _views(gone, 4)
+    gone.delete()
+    view_counts_flush()
+    assert list(StoryDay.objects.values_list("story_id", "views")) == [(kept.pk, 2)]
+    assert view_buffer.buffer.pending() == 0
+
+
+def test_signing_in_is_needed(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_a_creator_without_published_stories_sees_how_stats_begin(client, alice):
+    make_story(alice, status="draft", title="Not yet")
+    client.force_login(alice)
+    html = client.get(URL).content.decode()
+    assert "Your stats start with your first published story" in html
+    assert "Not yet" not in html
+
+
+def test_the_creator_sees_their_stories_views_and_answers(client, alice, bob):
+    river = make_story(alice, title="The River")
+    make_story(bob, title="Bob's Secret Story")
+    StoryDay.objects.create(story=river, day=timezone.localdate(), views=7)
+    river.view_count = 9
+    river.save(update_fields=["view_count"])
+    client.force_login(alice)
+    html = client.get(URL).content.decode()
+    assert "The River" in html
+    assert "Bob&#x27;s Secret Story" not in html and "Bob's Secret Story" not in html
+    totals = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", html))
+    assert totals["Views, 30 days"] == "7"
+    assert totals["Views, all time"] == "9"
+    # The chart's numbers are on the page as a table too.
+    assert f"<td>{timezone.localdate():%-d %b}</td><td>7</td>" in html
+
+
+def test_nobody_sees_another_creator_s_numbers(client, alice, bob):
+    river = make_story(alice, title="The River")
+    StoryDay.objects.create(story=river, day=timezone.localdate(), views=1234)
+    client.force_login(bob)
+    html = client.get(URL).content.decode()
+    assert "The River" not in html
+    assert "1,234" not in html and "1234" not in html
+
+
+def test_the_period_decides_which_days_count(client, alice):
+    story = make_story(alice)
+    today = timezone.localdate()
+    StoryDay.objects.create(story=story, day=today, views=1)
+    StoryDay.objects.create(story=story, day=today - dt.timedelta(days=40), views=10)
+    client.force_login(alice)
+
+    def views(period):
+        html = client.get(URL, {"period": period}).content.decode()
+        return re.search(r"<dt>Views[^<]*</dt><dd>([^<]+)</dd>", html).group(1)
+
+    assert views("7") == "1"
+    assert views("30") == "1"
+    assert views("90") == "11"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"period": "forever"},
+        {"sort": "title; DROP TABLE"},
+        {"after": "not-a-cursor"},
+        {"after": "bjEwfDk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OQ"},
+    ],
+)
+def test_odd_parameters_show_the_default_view(client, alice, query):
+    make_story(alice, title="The River")
+    client.force_login(alice)
+    response = client.get(URL, query)
+    assert response.status_code == 200
+    assert "The River" in response.content.decode()
+
+
+def test_the_table_pages_through_every_story_once(client, alice):
+    stories = [make_story(alice, title=f"Tale {n:03d}") for n in range(STORIES_PER_PAGE + 5)]
+    for n, story in enumerate(stories):
+        story.view_count = n % 7  # ties, so the page break falls inside equal counts
+        story.save(update_fields=["view_count"])
+    client.force_login(alice)
+    seen, query = [], {"sort": "views"}
+    for _ in range(5):
+        html = client.get(URL, query).content.decode()
+        seen += re.findall(r">(Tale \d{3})</a>", html)
+        found = re.search(r'rel="next" href="\?[^"]*after=([^"&]+)"', html)
+        if not found:
+            break
+        query = {"sort": "views", "after": found.group(1)}
+    assert sorted(seen) == sorted(story.title for story in stories)
+
+
+def test_the_chart_axis_uses_round_numbers_and_bars_fit():
+    assert [_nice_ceiling(v) for v in (0, 1, 3, 7, 10, 11, 49, 51, 999)] == [
+        1,
+        1,
+        5,
+        10,
+        10,
+        20,
+        50,
+        100,
+        1000,
+    ]
+    chart = bar_chart([("1 Dec", 0), ("2 Dec", 5), ("3 Dec", 10)])
+    assert chart.total == 15
+    assert [tick.value for tick in chart.ticks] == [0, 5, 10]
+    tallest = max(chart.bars, key=lambda bar: bar.height)
+    assert tallest.value == 10 and tallest.y >= 0
+    assert all(bar.x + bar.width <= chart.width for bar in chart.bars)
+    assert chart.bars[0].height == 0
+
+
+def test_the_way_to_stats_is_in_the_menu_my_stories_the_editor_and_the_story(client, alice, bob):
+    story = make_story(alice)
+    client.force_login(alice)
+    for page in ("/me/stories/", f"/write/{story.pk}/", story.get_absolute_url()):
+        html = client.get(page).content.decode()
+        assert html.count(f'href="{URL}"') >= 2, page  # the account menu and the page itself
+    client.force_login(bob)
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert html.count(f'href="{URL}"') == 1  # only bob's own menu
