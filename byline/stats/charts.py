@@ -1,5 +1,8 @@
 """Server-rendered bar charts: the geometry of an SVG the template draws, with the numbers
-behind it kept for the table that goes with every chart (readable without the picture)."""
+behind it kept for the table that goes with every chart (readable without the picture).
+
+The SVG holds only the bars and grid lines and stretches to any width; the axis labels are
+HTML around it (at the top, middle and bottom of the plot), so text never stretches with it."""
 
 from __future__ import annotations
 
@@ -7,7 +10,6 @@ import math
 from dataclasses import dataclass
 
 WIDTH, HEIGHT = 720, 200
-LEFT, BOTTOM, TOP = 44, 24, 8
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,6 @@ class BarChart:
     last_label: str
     width: int = WIDTH
     height: int = HEIGHT
-    left: int = LEFT
-    baseline: int = HEIGHT - BOTTOM
 
     @property
     def total(self) -> int:
@@ -56,26 +56,24 @@ def _nice_ceiling(value: int) -> int:
 def bar_chart(points: list[tuple[str, int]]) -> BarChart:
     """`points`: (label, value) oldest first, e.g. ("2 Dec", 14)."""
     top = _nice_ceiling(max((value for _, value in points), default=0))
-    plot_height = HEIGHT - BOTTOM - TOP
-    plot_width = WIDTH - LEFT
-    slot = plot_width / max(len(points), 1)
+    slot = WIDTH / max(len(points), 1)
     gap = min(2.0, slot * 0.2)
     bars = []
     for index, (label, value) in enumerate(points):
-        height = plot_height * value / top
+        height = HEIGHT * value / top
         bars.append(
             Bar(
-                x=round(LEFT + index * slot + gap / 2, 2),
-                y=round(HEIGHT - BOTTOM - height, 2),
+                x=round(index * slot + gap / 2, 2),
+                y=round(HEIGHT - height, 2),
                 width=round(max(slot - gap, 0.5), 2),
                 height=round(height, 2),
                 label=label,
                 value=value,
             )
         )
+    # Bottom, middle and top of the plot: the template places their labels by position.
     ticks = [
-        Tick(y=round(HEIGHT - BOTTOM - plot_height * share, 2), value=round(top * share))
-        for share in (0, 0.5, 1)
+        Tick(y=round(HEIGHT - HEIGHT * share, 2), value=round(top * share)) for share in (0, 0.5, 1)
     ]
     return BarChart(
         bars=bars,
