@@ -6,7 +6,15 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from byline.api.auth import public
-from byline.api.endpoints import catalogue, comments, engagement, search, social, stories
+from byline.api.endpoints import (
+    catalogue,
+    comments,
+    engagement,
+    search,
+    social,
+    stats,
+    stories,
+)
 from byline.api.errors import install_error_handlers
 from byline.api.parser import SafeParser
 from byline.api.ratelimit import AddressThrottle, ClientThrottle
@@ -40,5 +48,6 @@ api.add_router("/", comments.router)
 api.add_router("/", engagement.router)
 api.add_router("/", search.router)
 api.add_router("/", social.router)
+api.add_router("/", stats.router)
 
 __all__ = ["api"]

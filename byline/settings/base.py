@@ -483,6 +483,8 @@ PAGE_CACHE_CHECK_SECONDS = env_int("BYLINE_PAGE_CACHE_CHECK_SECONDS", 1, minimum
 PAGE_MAX_AGE = env_int("BYLINE_PAGE_MAX_AGE", 60, minimum=0)
 VIEW_PUSH_SECONDS = env_int("BYLINE_VIEW_PUSH_SECONDS", 1, minimum=0)
 VIEW_FLUSH_SECONDS = env_int("BYLINE_VIEW_FLUSH_SECONDS", 60, minimum=1)
+# The read beacon (byline.stats.reads): reads counted per minute from one client address.
+READS_PER_MINUTE = env_int("BYLINE_READS_PER_MINUTE", 60, minimum=1)
 # --- Accounts and images (byline.accounts, byline.core.images): sign-up rules, throttling,
 # e-mail links built from BYLINE_SITE_URL, re-authentication before sensitive changes.
 ACCOUNT_ADAPTER = "byline.accounts.adapter.AccountAdapter"

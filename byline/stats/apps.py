@@ -8,6 +8,9 @@ class StatsConfig(AppConfig):
     def ready(self) -> None:
         from byline.core import pagecache
         from byline.stats import services
+        from byline.stats.reads import read_beacon_context
+        from byline.stories import page
 
         # Every view of a story page: the story view and the fast path (before Django) call it.
         pagecache.register_page_view(lambda story_id: services.view_record(story_id=story_id))
+        page.register_context(read_beacon_context)

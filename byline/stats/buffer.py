@@ -1,4 +1,4 @@
-"""Page views counted without a database write per view.
+"""Page views (and reads) counted without a database write per view.
 
 A view is first added to a per-process tally (a dict increment: nothing else happens on the hot
 path). The tally is pushed to the *buffer* at most once per BYLINE_VIEW_PUSH_SECONDS, and a timer
@@ -12,11 +12,13 @@ Two buffers, chosen by `REDIS_URL`:
   local-memory cache. Each web worker drains its own buffer; draining swaps the dict under a lock,
   so a view recorded during a flush lands in the new dict and is never lost.
 - `RedisViewBuffer` (scale path): one counter per story (`INCRBY`) plus a set of stories with
-  pending views (`SADD`), written in one MULTI. Draining pops ids from the set and reads-and-resets
-  each counter with `GETDEL`, so views that arrive between the two are either taken by this drain or
-  left, with their id re-added, for the next one. Nothing is read and written back.
+  pending views (`SADD`), written in one MULTI. The flush claims a batch in one Lua script that
+  pops ids from the set and moves each counter (`GETDEL`) into the batch's claim, so views that
+  arrive meanwhile are either in this claim or left, with their id re-added, for the next one.
+  A claim is kept until its batch is committed, so a flush that dies half-way loses nothing
+  (see RedisViewBuffer).
 
-If writing the drained counts to the database fails, they are added back to the buffer.
+If writing the claimed counts to the database fails, they are put back into the buffer.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Mapping
 
@@ -56,21 +59,108 @@ class LocalViewBuffer:
             counts, self._counts = self._counts, Counter()
         return dict(counts)
 
+    # The flush's protocol (see RedisViewBuffer): in process memory a claim needs no journal, a
+    # crash loses the process's counts whatever happens.
+    BATCH = MAX_BATCHES = 1_000_000_000
+
+    def claim(self, batch: str) -> dict[int, int]:
+        return self.drain()
+
+    def release(self, batch: str) -> None:
+        pass
+
+    def restore(self, batch: str, counts: Mapping[int, int]) -> None:
+        self.add(counts)
+
+    def claims(self) -> list[str]:
+        return []
+
+    def claimed(self, batch: str) -> dict[int, int]:
+        return {}
+
     def pending(self) -> int:
         with self._lock:
             return sum(self._counts.values())
 
 
-class RedisViewBuffer:
-    BATCH = 1000
-    MAX_BATCHES = 100  # one drain takes at most 100,000 stories; the rest waits for the next
+# Moves up to ARGV[2] stories' counts from the buffer into one claim (a hash named for the
+# flush batch) and lists the claim, in one atomic step: every count is in exactly one place.
+_CLAIM = """
+local ids = redis.call('SPOP', KEYS[1], ARGV[2])
+for _, id in ipairs(ids) do
+  local key = ARGV[1] .. id
+  local value = redis.call('GETDEL', key)
+  if value then redis.call('HINCRBY', KEYS[2], id, value) end
+end
+redis.call('SADD', KEYS[3], ARGV[3])
+return redis.call('HGETALL', KEYS[2])
+"""
+# Puts a claim's counts back into the buffer and forgets the claim (the database write failed).
+_RESTORE = """
+local entries = redis.call('HGETALL', KEYS[2])
+for i = 1, #entries, 2 do
+  redis.call('INCRBY', ARGV[1] .. entries[i], entries[i + 1])
+  redis.call('SADD', KEYS[1], entries[i])
+end
+redis.call('DEL', KEYS[2])
+redis.call('SREM', KEYS[3], ARGV[2])
+return #entries / 2
+"""
 
-    def __init__(self, url: str, prefix: str) -> None:
+
+class RedisViewBuffer:
+    """Counts in Redis; the flush takes them in claims.
+
+    A flush claims a batch of stories (`claim`: the counts move atomically from the buffer into
+    a hash named for the batch, which is listed in the claims set), writes them to the database
+    in one transaction that also records the batch (stats.FlushBatch), and then `release`s the
+    claim. If the write fails, `restore` puts the counts back. If the flushing process dies
+    after claiming, the claim stays listed: the next flush finds it (`claims`) and applies it,
+    unless the database already has its batch (the process died after committing), so no count
+    is lost or written twice.
+    """
+
+    BATCH = 1000
+    MAX_BATCHES = 100  # one flush takes at most 100,000 stories; the rest waits for the next
+
+    def __init__(self, url: str, prefix: str, kind: str = "views") -> None:
         import redis
 
         self.client = redis.Redis.from_url(url, **redis_fail_fast())
-        self.prefix = f"{prefix}:views"
+        self.prefix = f"{prefix}:{kind}"
         self.dirty_key = f"{self.prefix}:dirty"
+        self.claims_key = f"{self.prefix}:claims"
+        self._claim = self.client.register_script(_CLAIM)
+        self._restore = self.client.register_script(_RESTORE)
+
+    def _claim_key(self, batch: str) -> str:
+        return f"{self.prefix}:claim:{batch}"
+
+    @staticmethod
+    def _counts(pairs) -> dict[int, int]:
+        if isinstance(pairs, dict):
+            return {int(key): int(value) for key, value in pairs.items()}
+        return {int(pairs[i]): int(pairs[i + 1]) for i in range(0, len(pairs), 2)}
+
+    def claim(self, batch: str) -> dict[int, int]:
+        keys = [self.dirty_key, self._claim_key(batch), self.claims_key]
+        return self._counts(self._claim(keys=keys, args=[f"{self.prefix}:", self.BATCH, batch]))
+
+    def release(self, batch: str) -> None:
+        pipe = self.client.pipeline(transaction=True)
+        pipe.delete(self._claim_key(batch))
+        pipe.srem(self.claims_key, batch)
+        pipe.execute()
+
+    def restore(self, batch: str, counts: Mapping[int, int] | None = None) -> None:
+        keys = [self.dirty_key, self._claim_key(batch), self.claims_key]
+        self._restore(keys=keys, args=[f"{self.prefix}:", batch])
+
+    def claims(self) -> list[str]:
+        return sorted(member.decode() for member in self.client.smembers(self.claims_key))
+
+    def claimed(self, batch: str) -> dict[int, int]:
+        return self._counts(self.client.hgetall(self._claim_key(batch)))
 
     def _key(self, story_id: int | bytes) -> str:
         if isinstance(story_id, bytes):
@@ -87,18 +177,14 @@ class RedisViewBuffer:
         pipe.execute()
 
     def drain(self) -> dict[int, int]:
+        """Take every pending count at once (claims released straight away: no journal)."""
         drained: Counter[int] = Counter()
         for _ in range(self.MAX_BATCHES):
-            ids = self.client.spop(self.dirty_key, self.BATCH)
-            if not ids:
-                break
-            pipe = self.client.pipeline(transaction=False)
-            for story_id in ids:
-                pipe.getdel(self._key(story_id))
-            for story_id, value in zip(ids, pipe.execute(), strict=True):
-                if value:
-                    drained[int(story_id)] += int(value)
-            if len(ids) < self.BATCH:
+            batch = f"drain-{uuid.uuid4().hex}"
+            counts = self.claim(batch)
+            self.release(batch)
+            drained.update(counts)
+            if len(counts) < self.BATCH:
                 break
         return dict(drained)
 
@@ -109,7 +195,8 @@ class RedisViewBuffer:
 
     def clear(self) -> None:
         ids = self.client.smembers(self.dirty_key)
-        self.client.delete(self.dirty_key, *[self._key(i) for i in ids])
+        claims = [self._claim_key(batch) for batch in self.claims()]
+        self.client.delete(self.dirty_key, self.claims_key, *claims, *[self._key(i) for i in ids])
 
 
 class ViewTally:
@@ -162,15 +249,23 @@ class ViewTally:
             raise
 
 
-def make_buffer():
+def make_buffer(kind: str = "views"):
     if settings.REDIS_URL:
-        return RedisViewBuffer(settings.REDIS_URL, settings.CACHES["default"].get("KEY_PREFIX", ""))
+        prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+        return RedisViewBuffer(settings.REDIS_URL, prefix, kind)
     return LocalViewBuffer()
 
 
-buffer = make_buffer()
-# Locally the buffer is process memory and serves as the tally. With Redis, a per-process tally
-# batches the round trip (BYLINE_VIEW_PUSH_SECONDS, default 1 s).
-tally = (
-    ViewTally(buffer, settings.VIEW_PUSH_SECONDS) if isinstance(buffer, RedisViewBuffer) else buffer
-)
+def make_tally(buffer):
+    # Locally the buffer is process memory and serves as the tally. With Redis, a per-process
+    # tally batches the round trip (BYLINE_VIEW_PUSH_SECONDS, default 1 s).
+    if isinstance(buffer, RedisViewBuffer):
+        return ViewTally(buffer, settings.VIEW_PUSH_SECONDS)
+    return buffer
+
+
+buffer = make_buffer("views")
+tally = make_tally(buffer)
+# Reads (a reader reached the end of the story: byline.stats.reads) are counted the same way.
+read_buffer = make_buffer("reads")
+read_tally = make_tally(read_buffer)

@@ -20,6 +20,10 @@ class Bar:
     height: float
     label: str
     value: int
+    # A second series drawn inside the bar (reads inside views), in the same scale.
+    inner_y: float = 0
+    inner_height: float = 0
+    inner_value: int | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,10 @@ class BarChart:
     def total(self) -> int:
         return sum(bar.value for bar in self.bars)
 
+    @property
+    def inner_total(self) -> int:
+        return sum(bar.inner_value or 0 for bar in self.bars)
+
 
 def _nice_ceiling(value: int) -> int:
     """The smallest of 1, 2, 5 x 10^n at or above `value` (so the axis has round numbers)."""
@@ -53,14 +61,18 @@ def _nice_ceiling(value: int) -> int:
     return 10 * magnitude  # pragma: no cover - the loop always returns
 
 
-def bar_chart(points: list[tuple[str, int]]) -> BarChart:
-    """`points`: (label, value) oldest first, e.g. ("2 Dec", 14)."""
-    top = _nice_ceiling(max((value for _, value in points), default=0))
+def bar_chart(points: list[tuple[str, int]], inner: list[int] | None = None) -> BarChart:
+    """`points`: (label, value) oldest first, e.g. ("2 Dec", 14); `inner`: a second series, one
+    value per point, drawn inside the bars (reads within views)."""
+    values = [value for _, value in points] + list(inner or [])
+    top = _nice_ceiling(max(values, default=0))
     slot = WIDTH / max(len(points), 1)
     gap = min(2.0, slot * 0.2)
     bars = []
     for index, (label, value) in enumerate(points):
         height = HEIGHT * value / top
+        inner_value = inner[index] if inner is not None else None
+        inner_height = HEIGHT * (inner_value or 0) / top
         bars.append(
             Bar(
                 x=round(index * slot + gap / 2, 2),
@@ -69,6 +81,9 @@ def bar_chart(points: list[tuple[str, int]]) -> BarChart:
                 height=round(height, 2),
                 label=label,
                 value=value,
+                inner_y=round(HEIGHT - inner_height, 2),
+                inner_height=round(inner_height, 2),
+                inner_value=inner_value,
             )
         )
     # Bottom, middle and top of the plot: the template places their labels by position.

@@ -13,6 +13,8 @@ class StoryDay(models.Model):
     # the next day.
     day = models.DateField()
     views = models.PositiveIntegerField(default=0)
+    # Page loads in which the reader reached the end of the text (byline.stats.reads).
+    reads = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -21,4 +23,16 @@ class StoryDay(models.Model):
         indexes = [models.Index(fields=["day"], name="stats_storyday_day")]
 
     def __str__(self) -> str:
-        return f"{self.story_id} on {self.day}: {self.views} views"
+        return f"{self.story_id} on {self.day}: {self.views} views, {self.reads} reads"
+
+
+class FlushBatch(models.Model):
+    """A batch of buffered counts written to the database, recorded in the same transaction, so
+    a batch claimed by a flush that died is applied once: again if its row is missing, never if
+    it is there (byline.stats.buffer.RedisViewBuffer). Rows older than a week are pruned."""
+
+    batch = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.batch

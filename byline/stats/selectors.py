@@ -6,15 +6,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, Sum
+from django.core.cache import cache
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from byline.core.cache import CacheUnavailable
 from byline.core.pagination import (
     decode_cursor,
     decode_number_cursor,
     encode_cursor,
     encode_number_cursor,
 )
+from byline.insights.models import Insight, Rating
 from byline.stats.models import StoryDay
 from byline.stories.models import Story
 
@@ -37,6 +42,7 @@ STORIES_PER_PAGE = 50
 class Day:
     day: dt.date
     views: int
+    reads: int
 
 
 def period_start(period: str, *, today: dt.date | None = None) -> dt.date | None:
@@ -53,22 +59,33 @@ def daily_views(*, stories, period: str, today: dt.date | None = None) -> list[D
     rows = (
         StoryDay.objects.filter(story__in=stories, day__gte=start, day__lte=today)
         .values("day")
-        .annotate(views=Sum("views"))
+        .annotate(views=Sum("views"), reads=Sum("reads"))
     )
-    by_day = {row["day"]: row["views"] for row in rows}
+    by_day = {row["day"]: (row["views"], row["reads"]) for row in rows}
     length = (today - start).days + 1
     return [
-        Day(day, by_day.get(day, 0))
+        Day(day, *by_day.get(day, (0, 0)))
         for day in (start + dt.timedelta(days=offset) for offset in range(length))
     ]
 
 
-def views_in_period(*, stories, period: str, today: dt.date | None = None) -> int:
+def counts_in_period(*, stories, period: str, today: dt.date | None = None) -> dict:
+    """Views and reads in the period (all time: views from the stories' own counters, which
+    include views from before daily rollups began)."""
     start = period_start(period, today=today)
+    rows = StoryDay.objects.filter(story__in=stories)
+    if start is not None:
+        rows = rows.filter(day__gte=start)
+    found = rows.aggregate(views=Sum("views"), reads=Sum("reads"))
+    views = found["views"] or 0
     if start is None:
-        return stories.aggregate(total=Sum("view_count"))["total"] or 0
-    rows = StoryDay.objects.filter(story__in=stories, day__gte=start)
-    return rows.aggregate(total=Sum("views"))["total"] or 0
+        views = stories.aggregate(total=Sum("view_count"))["total"] or 0
+    return {"views": views, "reads": found["reads"] or 0}
+
+
+def read_ratio(views: int, reads: int) -> int | None:
+    """Reads as a percentage of views (None without views)."""
+    return round(100 * reads / views) if views else None
 
 
 def creator_stories(author):
@@ -81,8 +98,10 @@ def creator_totals(*, author, period: str) -> dict:
     counters = stories.aggregate(
         comments=Sum("comment_count"), likes=Sum("like_count"), insights=Sum("insight_count")
     )
+    counts = counts_in_period(stories=stories, period=period)
     return {
-        "views": views_in_period(stories=stories, period=period),
+        **counts,
+        "read_ratio": read_ratio(counts["views"], counts["reads"]),
         "all_time_views": stories.aggregate(total=Sum("view_count"))["total"] or 0,
         "stories": stories.count(),
         "comments": counters["comments"] or 0,
@@ -93,7 +112,8 @@ def creator_totals(*, author, period: str) -> dict:
 
 def story_table(*, author, sort: str, period: str, cursor: str | None = None) -> StoryTable:
     """A page of the creator's stories, sorted by an all-time counter (or newest first), each
-    with its views in the period (`period_views`). Keyset-paged on (counter, id)."""
+    with its views and reads in the period (`period_views`, `period_reads`, `read_ratio`).
+    Keyset-paged on (counter, id)."""
     sort = sort if sort in STORY_SORTS else DEFAULT_SORT
     column = STORY_SORTS[sort][1].lstrip("-")
     rows = creator_stories(author).select_related("author")
@@ -117,17 +137,18 @@ def story_table(*, author, sort: str, period: str, cursor: str | None = None) ->
         else:
             next_cursor = encode_number_cursor(getattr(last, column), last.pk)
     start = period_start(period)
-    if start is None:
-        period_views = {story.pk: story.view_count for story in stories}
-    else:
-        period_views = dict(
-            StoryDay.objects.filter(story__in=[story.pk for story in stories], day__gte=start)
-            .values("story")
-            .annotate(total=Sum("views"))
-            .values_list("story", "total")
-        )
+    rows = StoryDay.objects.filter(story__in=[story.pk for story in stories])
+    if start is not None:
+        rows = rows.filter(day__gte=start)
+    found = {
+        row["story"]: (row["views"], row["reads"])
+        for row in rows.values("story").annotate(views=Sum("views"), reads=Sum("reads"))
+    }
     for story in stories:
-        story.period_views = period_views.get(story.pk, 0)
+        views, reads = found.get(story.pk, (0, 0))
+        story.period_views = story.view_count if start is None else views
+        story.period_reads = reads
+        story.read_ratio = read_ratio(story.period_views, reads)
     return StoryTable(stories=stories, sort=sort, next_cursor=next_cursor)
 
 
@@ -136,3 +157,60 @@ class StoryTable:
     stories: list[Story]
     sort: str
     next_cursor: str | None
+
+
+def story_for_stats(*, author, pk: int) -> Story:
+    """One of the creator's stories that has been public; Http404 for anyone else's (whether
+    or not it exists), so the page tells nobody which stories there are."""
+    return get_object_or_404(creator_stories(author).select_related("author"), pk=pk)
+
+
+@dataclass(frozen=True)
+class AnswerDay:
+    day: dt.date
+    insights: int
+    ratings: int
+
+
+def answers_by_day(*, story: Story, period: str, today: dt.date | None = None) -> list[AnswerDay]:
+    """Insights and ratings given to one story per day of the period, oldest first (read from
+    the answers themselves: one story has few enough)."""
+    today = today or timezone.localdate()
+    start = period_start(period, today=today) or today - dt.timedelta(days=CHART_DAYS - 1)
+
+    def per_day(model) -> dict:
+        rows = (
+            model.objects.filter(story=story, created_at__date__gte=start)
+            .annotate(day=TruncDate("created_at"))
+            .values("day")
+            .annotate(n=Count("id"))
+        )
+        return {row["day"]: row["n"] for row in rows}
+
+    insights, ratings = per_day(Insight), per_day(Rating)
+    length = (today - start).days + 1
+    days = (start + dt.timedelta(days=offset) for offset in range(length))
+    return [AnswerDay(day, insights.get(day, 0), ratings.get(day, 0)) for day in days]
+
+
+SITE_TOTALS_SECONDS = 300
+
+
+def site_totals(*, period: str) -> dict:
+    """Views and reads of every story in the period, and how many stories were read: for
+    moderators and staff. Kept for five minutes (it reads every rollup row of the period)."""
+
+    def compute() -> dict:
+        stories = Story.objects.filter(published_at__isnull=False)
+        counts = counts_in_period(stories=stories, period=period)
+        return {
+            **counts,
+            "read_ratio": read_ratio(counts["views"], counts["reads"]),
+            "published": Story.objects.published().count(),
+        }
+
+    key = f"stats:site:{period}:{timezone.localdate().isoformat()}"
+    try:
+        return cache.get_or_set(key, compute, SITE_TOTALS_SECONDS)
+    except CacheUnavailable:
+        return compute()

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import atexit
+import datetime as dt
 import logging
 import time
+import uuid
 from collections import defaultdict
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from byline.core.outbox import task_named
 from byline.stats import buffer as view_buffer
-from byline.stats.models import StoryDay
+from byline.stats.models import FlushBatch, StoryDay
 from byline.stories.models import Story
 
 logger = logging.getLogger(__name__)
@@ -50,37 +52,107 @@ def _maybe_schedule_flush() -> None:
 
 
 def view_counts_flush() -> int:
-    """Move buffered views into Story.view_count; returns how many views were written.
+    """Move buffered views into Story.view_count and the day's rollups, and buffered reads into
+    the rollups; returns how many views were written.
 
-    Stories that received the same number of views are updated in one statement, so a flush of
-    thousands of stories costs a handful of queries. On a database error the drained counts go
-    back into the buffer: no view is lost.
+    Counts are taken in claimed batches (byline.stats.buffer): each batch is written in one
+    transaction that records it (FlushBatch), so a batch left behind by a flush that died is
+    applied by the next flush exactly once. Stories that received the same number of views are
+    updated in one statement, so a batch of a thousand stories costs a handful of queries. On a
+    database error the batch's counts go back into their buffer: no view or read is lost.
     """
     view_buffer.tally.push()
-    counts = view_buffer.buffer.drain()
-    if not counts:
-        return 0
-    by_count: dict[int, list[int]] = defaultdict(list)
-    for story_id, n in counts.items():
-        by_count[n].append(story_id)
+    view_buffer.read_tally.push()
+    _recover_claims()
+    views = _flush(view_buffer.buffer, "views")
+    _flush(view_buffer.read_buffer, "reads")
+    return views
+
+
+# A claim older than this whose flush has not released it belongs to a flush that died.
+CLAIM_STALE_SECONDS = 300
+FLUSH_BATCHES_KEPT = dt.timedelta(days=7)
+
+
+def _new_batch(kind: str) -> str:
+    return f"{kind}-{int(time.time())}-{uuid.uuid4().hex[:16]}"
+
+
+def _batch_age(batch: str) -> float:
     try:
-        with transaction.atomic():
+        return time.time() - int(batch.split("-")[1])
+    except (IndexError, ValueError):
+        return float("inf")
+
+
+def _flush(buffer, kind: str) -> int:
+    written = 0
+    for _ in range(buffer.MAX_BATCHES):
+        batch = _new_batch(kind)
+        counts = buffer.claim(batch)
+        if counts:
+            try:
+                _apply(batch, kind, counts)
+            except IntegrityError:
+                if not FlushBatch.objects.filter(batch=batch).exists():
+                    buffer.restore(batch, counts)
+                    raise
+                # A flush that took this claim for a dead one's has written it already.
+            except DatabaseError:
+                buffer.restore(batch, counts)
+                raise
+        buffer.release(batch)
+        written += sum(counts.values())
+        if len(counts) < buffer.BATCH:
+            break
+    return written
+
+
+def _recover_claims() -> None:
+    """Write the batches that flushes which died had claimed (once: never if written)."""
+    for buffer, kind in ((view_buffer.buffer, "views"), (view_buffer.read_buffer, "reads")):
+        for batch in buffer.claims():
+            if _batch_age(batch) < CLAIM_STALE_SECONDS:
+                continue  # its flush may still be running
+            if not FlushBatch.objects.filter(batch=batch).exists():
+                counts = buffer.claimed(batch)
+                if counts:
+                    try:
+                        _apply(batch, kind, counts)
+                    except IntegrityError:
+                        if not FlushBatch.objects.filter(batch=batch).exists():
+                            raise
+            logger.warning("View counting: recovered batch %s of a flush that stopped", batch)
+            buffer.release(batch)
+
+
+def _apply(batch: str, kind: str, counts: dict[int, int]) -> None:
+    day = timezone.localdate()
+    with transaction.atomic():
+        # First: a second writer of the same batch waits here, then fails (unique batch).
+        FlushBatch.objects.create(batch=batch)
+        if kind == "views":
+            by_count: dict[int, list[int]] = defaultdict(list)
+            for story_id, n in counts.items():
+                by_count[n].append(story_id)
             for n, ids in by_count.items():
                 for start in range(0, len(ids), _CHUNK):
                     Story.objects.filter(pk__in=ids[start : start + _CHUNK]).update(
                         view_count=F("view_count") + n
                     )
-            _rollup_views(counts, day=timezone.localdate())
-    except DatabaseError:
-        view_buffer.buffer.add(counts)
-        raise
-    return sum(counts.values())
+        _rollup(counts, day=day, column=kind)
+        FlushBatch.objects.filter(created_at__lt=timezone.now() - FLUSH_BATCHES_KEPT).delete()
 
 
-def _rollup_views(counts: dict[int, int], *, day) -> None:
-    """Add the flushed views to each story's row for `day` (one upsert per chunk: INSERT ... ON
+_ROLLUP_COLUMNS = {"views", "reads"}
+
+
+def _rollup(counts: dict[int, int], *, day, column: str) -> None:
+    """Add the flushed counts to each story's row for `day` (one upsert per chunk: INSERT ... ON
     CONFLICT DO UPDATE, on SQLite as on PostgreSQL). Stories deleted since their views were
     counted are skipped."""
+    if column not in _ROLLUP_COLUMNS:  # a column name goes into the SQL below
+        raise ValueError(f"no rollup column {column!r}")
     table = StoryDay._meta.db_table
     ids = list(counts)
     with connection.cursor() as cursor:
@@ -93,10 +165,17 @@ def _rollup_views(counts: dict[int, int], *, day) -> None:
                 continue
             values = ", ".join(["(%s, %s, %s)"] * len(rows))
             cursor.execute(
-                f"INSERT INTO {table} (story_id, day, views) VALUES {values} "  # noqa: S608
-                f"ON CONFLICT (story_id, day) DO UPDATE SET views = {table}.views + excluded.views",
+                f"INSERT INTO {table} (story_id, day, {column}) VALUES {values} "  # noqa: S608
+                f"ON CONFLICT (story_id, day) DO UPDATE "
+                f"SET {column} = {table}.{column} + excluded.{column}",
                 [value for row in rows for value in row],
             )
+
+
+def read_record(*, story_id: int) -> None:
+    """Count one read (the beacon's checks passed): like a view, buffered until the flush."""
+    view_buffer.read_tally.record(story_id)
+    _maybe_schedule_flush()
 
 
 @atexit.register
@@ -104,8 +183,9 @@ def _push_on_exit() -> None:  # pragma: no cover - runs when a worker stops
     """A stopping worker hands its tallied views on (to Redis, or into the database locally)."""
     try:
         view_buffer.tally.push()
+        view_buffer.read_tally.push()
         if isinstance(view_buffer.buffer, view_buffer.LocalViewBuffer) and (
-            view_buffer.buffer.pending()
+            view_buffer.buffer.pending() or view_buffer.read_buffer.pending()
         ):
             view_counts_flush()
     except Exception:  # noqa: S110 - nothing can be reported at interpreter exit

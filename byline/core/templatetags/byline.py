@@ -7,6 +7,8 @@ from django import template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from byline.core.links import site_url
+
 register = template.Library()
 
 
@@ -53,3 +55,9 @@ def json_ld(data: dict) -> str:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308
+
+
+@register.filter
+def absolute(path: str) -> str:
+    """A link on this site (or on the media host) as an absolute address: core.links.site_url."""
+    return site_url(str(path))

@@ -94,7 +94,7 @@ def test_sign_in_fails_closed_while_its_rate_limit_cannot_be_counted(client, bob
 def test_api_rate_limits_count_in_the_process_while_redis_is_down(
     client, alice, site_on_redis, settings, monkeypatch
 ):
-    from byline.api import ratelimit
+    from byline.core import ratelimit
 
     monkeypatch.setattr(ratelimit, "_here", {})  # no count left by an earlier test's outage
     settings.API_RATE_PER_ADDRESS = 3

@@ -167,9 +167,105 @@ def test_the_chart_axis_uses_round_numbers_and_bars_fit():
 def test_the_way_to_stats_is_in_the_menu_my_stories_the_editor_and_the_story(client, alice, bob):
     story = make_story(alice)
     client.force_login(alice)
-    for page in ("/me/stories/", f"/write/{story.pk}/", story.get_absolute_url()):
+    html = client.get("/me/stories/").content.decode()
+    assert html.count(f'href="{URL}"') == 2  # the account menu and the page itself
+    for page in (f"/write/{story.pk}/", story.get_absolute_url()):
         html = client.get(page).content.decode()
-        assert html.count(f'href="{URL}"') >= 2, page  # the account menu and the page itself
+        assert f'href="{URL}"' in html, page  # the account menu
+        assert f'href="{URL}{story.pk}/"' in html, page  # this story's own stats
     client.force_login(bob)
     html = client.get(story.get_absolute_url()).content.decode()
-    assert html.count(f'href="{URL}"') == 1  # only bob's own menu
+    assert f'href="{URL}{story.pk}/"' not in html
+
+
+def test_a_story_s_page_shows_its_views_reads_and_answers(client, story, alice, bob):
+    from byline.insights.models import Insight, Rating
+
+    StoryDay.objects.create(story=story, day=timezone.localdate(), views=10, reads=4)
+    Insight.objects.create(story=story, reader=bob, kind="eye_opening")
+    Rating.objects.create(story=story, reader=bob, value="nice_work")
+    client.force_login(alice)
+    html = client.get(f"{URL}{story.pk}/").content.decode()
+    totals = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", html))
+    assert (totals["Views, 30 days"], totals["Reads, 30 days"], totals["Read ratio"]) == (
+        "10",
+        "4",
+        "40 %",
+    )
+    assert '<th scope="row">Nice Work</th><td class="num">1</td>' in html
+    today = f"{timezone.localdate():%-d %b}"
+    assert f"<td>{today}</td><td>1</td><td>1</td>" in html  # insights and ratings today
+
+
+@pytest.mark.parametrize("who", ["anonymous", "bob", "moderator"])
+def test_nobody_else_sees_a_story_s_stats(client, story, bob, carol, who):
+    url = f"{URL}{story.pk}/"
+    if who == "anonymous":
+        assert client.get(url).status_code == 302
+        return
+    client.force_login(bob if who == "bob" else carol)
+    assert client.get(url).status_code == 404
+    assert client.get(f"{URL}999999/").status_code == 404  # the same answer as a missing one
+
+
+def test_a_draft_never_published_has_no_stats_page(client, alice):
+    draft = make_story(alice, status="draft")
+    client.force_login(alice)
+    assert client.get(f"{URL}{draft.pk}/").status_code == 404
+
+
+def test_the_csv_has_the_page_s_numbers_and_only_the_creator_s_stories(client, alice, bob):
+    import csv
+    import io
+
+    river = make_story(alice, title='=HYPERLINK("http://evil.example")')
+    other = make_story(bob, title="Bob's")
+    today = timezone.localdate()
+    StoryDay.objects.create(story=river, day=today, views=7, reads=3)
+    StoryDay.objects.create(story=river, day=today - dt.timedelta(days=100), views=1, reads=0)
+    StoryDay.objects.create(story=other, day=today, views=50, reads=5)
+    client.force_login(alice)
+    response = client.get(f"{URL}export.csv", {"period": "30"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0] == ["date", "story_id", "title", "url", "views", "reads"]
+    assert rows[1:] == [
+        [
+            today.isoformat(),
+            str(river.pk),
+            '\'=HYPERLINK("http://evil.example")',  # shown as text, never run as a formula
+            f"{settings_site_url()}{river.get_absolute_url()}",
+            "7",
+            "3",
+        ]
+    ]
+    every = client.get(f"{URL}export.csv", {"period": "all"})
+    assert len(list(csv.reader(io.StringIO(b"".join(every.streaming_content).decode())))) == 3
+
+
+def settings_site_url():
+    from django.conf import settings
+
+    return settings.SITE_URL
+
+
+def test_the_csv_needs_signing_in(client):
+    assert client.get(f"{URL}export.csv").status_code == 302
+
+
+def test_moderators_see_the_whole_site_and_creators_do_not(client, alice, bob, carol):
+    river = make_story(alice)
+    other = make_story(bob)
+    StoryDay.objects.create(story=river, day=timezone.localdate(), views=5, reads=1)
+    StoryDay.objects.create(story=other, day=timezone.localdate(), views=15, reads=3)
+    client.force_login(carol)
+    html = client.get(URL).content.decode()
+    totals = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", html))
+    assert (totals["Site views"], totals["Site reads"], totals["Site read ratio"]) == (
+        "20",
+        "4",
+        "20 %",
+    )
+    client.force_login(alice)
+    assert "Site views" not in client.get(URL).content.decode()
