@@ -86,9 +86,11 @@ def bar_chart(points: list[tuple[str, int]], inner: list[int] | None = None) -> 
                 inner_value=inner_value,
             )
         )
-    # Bottom, middle and top of the plot: the template places their labels by position.
+    # Bottom, middle and top of the plot (the middle only when it is a whole number): the
+    # template spaces their labels evenly.
+    shares = (0, 0.5, 1) if top % 2 == 0 else (0, 1)
     ticks = [
-        Tick(y=round(HEIGHT - HEIGHT * share, 2), value=round(top * share)) for share in (0, 0.5, 1)
+        Tick(y=round(HEIGHT - HEIGHT * share, 2), value=round(top * share)) for share in shares
     ]
     return BarChart(
         bars=bars,

@@ -12,9 +12,10 @@ class StoryDay(models.Model):
     # flushed within BYLINE_VIEW_FLUSH_SECONDS, so one seen just before midnight may count for
     # the next day.
     day = models.DateField()
-    views = models.PositiveIntegerField(default=0)
+    # Database defaults too: the flush's upsert writes one column and the other starts at 0.
+    views = models.PositiveIntegerField(default=0, db_default=0)
     # Page loads in which the reader reached the end of the text (byline.stats.reads).
-    reads = models.PositiveIntegerField(default=0)
+    reads = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         constraints = [

@@ -65,7 +65,9 @@ def view_counts_flush() -> int:
     view_buffer.read_tally.push()
     _recover_claims()
     views = _flush(view_buffer.buffer, "views")
-    _flush(view_buffer.read_buffer, "reads")
+    reads = _flush(view_buffer.read_buffer, "reads")
+    if views or reads:
+        FlushBatch.objects.filter(created_at__lt=timezone.now() - FLUSH_BATCHES_KEPT).delete()
     return views
 
 
@@ -141,7 +143,6 @@ def _apply(batch: str, kind: str, counts: dict[int, int]) -> None:
                         view_count=F("view_count") + n
                     )
         _rollup(counts, day=day, column=kind)
-        FlushBatch.objects.filter(created_at__lt=timezone.now() - FLUSH_BATCHES_KEPT).delete()
 
 
 _ROLLUP_COLUMNS = {"views", "reads"}

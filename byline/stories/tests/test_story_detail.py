@@ -23,7 +23,7 @@ def test_it_shows_every_element_of_the_story_page_in_order(client, story, bob):
         'By <a href="/@alice" rel="author">Alice Archer</a>',
         "Published <time datetime=",
         "1 min read",
-        '<div class="story-body prose">',
+        '<div class="story-body prose" data-story-body>',
         '<a class="tag" href="/tags/nature/" rel="tag">Nature</a>',
         "About the Creator",
         "Writes about rivers.",
