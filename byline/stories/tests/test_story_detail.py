@@ -98,6 +98,8 @@ def test_the_hero_image_link_for_search_engines_is_absolute_wherever_media_live(
     data = json.loads(found.group(1))
     assert data["image"].startswith(expected)
     assert data["image"].endswith(story.hero_image.name)
+    for meta in ('property="og:image"', 'name="twitter:image"'):
+        assert f'<meta {meta} content="{data["image"]}">' in html
 
 
 def test_metadata_for_sharing_and_search(client, story, settings):
