@@ -123,11 +123,13 @@ class RedisViewBuffer:
     BATCH = 1000
     MAX_BATCHES = 100  # one flush takes at most 100,000 stories; the rest waits for the next
 
-    def __init__(self, url: str, prefix: str, kind: str = "views") -> None:
+    def __init__(self, url: str, prefix: str, kind: str = "views", key_type: type = int) -> None:
         import redis
 
         self.client = redis.Redis.from_url(url, **redis_fail_fast())
         self.prefix = f"{prefix}:{kind}"
+        # Story ids (views, reads), or strings such as "story_id|host" (sources).
+        self.key_type = key_type
         self.dirty_key = f"{self.prefix}:dirty"
         self.claims_key = f"{self.prefix}:claims"
         self._claim = self.client.register_script(_CLAIM)
@@ -136,11 +138,15 @@ class RedisViewBuffer:
     def _claim_key(self, batch: str) -> str:
         return f"{self.prefix}:claim:{batch}"
 
-    @staticmethod
-    def _counts(pairs) -> dict[int, int]:
+    def _as_key(self, raw):
+        if self.key_type is int:
+            return int(raw)
+        return raw.decode() if isinstance(raw, bytes) else str(raw)
+
+    def _counts(self, pairs) -> dict:
         if isinstance(pairs, dict):
-            return {int(key): int(value) for key, value in pairs.items()}
-        return {int(pairs[i]): int(pairs[i + 1]) for i in range(0, len(pairs), 2)}
+            return {self._as_key(key): int(value) for key, value in pairs.items()}
+        return {self._as_key(pairs[i]): int(pairs[i + 1]) for i in range(0, len(pairs), 2)}
 
     def claim(self, batch: str) -> dict[int, int]:
         keys = [self.dirty_key, self._claim_key(batch), self.claims_key]
@@ -249,10 +255,10 @@ class ViewTally:
             raise
 
 
-def make_buffer(kind: str = "views"):
+def make_buffer(kind: str = "views", key_type: type = int):
     if settings.REDIS_URL:
         prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
-        return RedisViewBuffer(settings.REDIS_URL, prefix, kind)
+        return RedisViewBuffer(settings.REDIS_URL, prefix, kind, key_type)
     return LocalViewBuffer()
 
 
@@ -269,3 +275,6 @@ tally = make_tally(buffer)
 # Reads (a reader reached the end of the story: byline.stats.reads) are counted the same way.
 read_buffer = make_buffer("reads")
 read_tally = make_tally(read_buffer)
+# Arrivals by where the reader came from, keyed "story_id|host" (byline.stats.sources).
+source_buffer = make_buffer("sources", key_type=str)
+source_tally = make_tally(source_buffer)

@@ -37,3 +37,24 @@ class FlushBatch(models.Model):
 
     def __str__(self) -> str:
         return self.batch
+
+
+class StorySource(models.Model):
+    """Page loads of a story per day by the referring host ("" for none): host names only,
+    written by the flush like StoryDay."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    host = models.CharField(max_length=100, blank=True)
+    loads = models.PositiveIntegerField(default=0, db_default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["story", "day", "host"], name="stats_storysource_one_per_host"
+            )
+        ]
+        indexes = [models.Index(fields=["day"], name="stats_storysource_day")]
+
+    def __str__(self) -> str:
+        return f"{self.story_id} on {self.day} from {self.host or 'nowhere'}: {self.loads}"

@@ -1,10 +1,13 @@
-"""Reads: page loads in which the reader reached the end of the story.
+"""Reads (page loads in which the reader reached the end of the story) and where readers came
+from.
 
 The story page carries a small first-party script (static/byline/js/reads.js, no cookie, no
 third party). When the reader has scrolled past READ_DEPTH of the text and the page has been
 open for a share of the reading time (`read_seconds`), it sends one beacon
 (`navigator.sendBeacon`) to `read_beacon` with the story's id and a random id for this page
-load. The page itself is the same for every reader, so cached anonymous pages count too.
+load. When the page opens it sends another, `arrive`, with the host name of the referring page
+(`document.referrer`'s host, nothing else; none for direct visits), for the creator's sources.
+The page itself is the same for every reader, so cached anonymous pages count too.
 
 The beacon counts a read only for a published story, once per page load (the load id is kept
 for a day in the cache), never for the story's author, never for a client that says it is a
@@ -26,13 +29,15 @@ from django.views.decorators.http import require_POST
 
 from byline.core.cache import CacheUnavailable
 from byline.core.ratelimit import client_address, rate_hit
-from byline.stats.services import read_record
+from byline.stats.services import arrival_record, read_record
+from byline.stats.sources import clean_host
 from byline.stories.models import Story
 
 READ_DEPTH = 0.8  # the share of the text scrolled past (said to the script)
 READ_TIME_SHARE = 0.2  # the share of the reading time the page must have been open
 READ_MIN_SECONDS, READ_MAX_SECONDS = 5, 90
 LOAD_SECONDS = 24 * 3600  # how long a page load's id is remembered
+EVENTS = {"arrive", "read"}
 _LOAD_ID = re.compile(r"[0-9a-f]{32}")
 # Crawlers, link previews and monitors name themselves; none of them reads.
 _BOT = re.compile(
@@ -70,28 +75,41 @@ def _foreign_origin(request: HttpRequest) -> bool:
     )
 
 
-def _first_time(story_id: int, load_id: str) -> bool:
+def _first_time(event: str, story_id: int, load_id: str) -> bool:
     try:
-        return cache.add(f"stats:read:{story_id}:{load_id}", 1, LOAD_SECONDS)
+        return cache.add(f"stats:{event}:{story_id}:{load_id}", 1, LOAD_SECONDS)
     except CacheUnavailable:
         return False  # cannot tell a repeat: count nothing rather than count twice
+
+
+def _plain(text: str, status: int) -> HttpResponse:
+    return HttpResponse(text, status=status, content_type="text/plain")
 
 
 @csrf_exempt  # sent by cached anonymous pages, which carry no CSRF token; it changes a counter
 @require_POST
 def read_beacon(request: HttpRequest) -> HttpResponse:
-    """Always 204 for a well-formed beacon, counted or not (a sender learns nothing);
+    """One beacon per event of a page load: `arrive` (sent when the page opens, with the host
+    name of the page the reader came from, `ref`) and `read` (the reader reached the end).
+
+    Always 204 for a well-formed beacon, counted or not (a sender learns nothing);
     400 for a malformed one, 403 from another site, 429 past the rate limit."""
     story_id, load_id = request.POST.get("story", ""), request.POST.get("load", "")
-    if not story_id.isdigit() or len(story_id) > 12 or not _LOAD_ID.fullmatch(load_id):
-        return HttpResponse("Malformed read beacon.", status=400, content_type="text/plain")
+    event = request.POST.get("event", "read")
+    host = clean_host(request.POST.get("ref", "")) if event == "arrive" else ""
+    if (
+        not story_id.isdigit()
+        or len(story_id) > 12
+        or not _LOAD_ID.fullmatch(load_id)
+        or event not in EVENTS
+        or host is None
+    ):
+        return _plain("Malformed read beacon.", 400)
     if _foreign_origin(request):
-        return HttpResponse(
-            "Reads are counted from this site only.", status=403, content_type="text/plain"
-        )
-    wait = rate_hit(f"read:{client_address(request)}", limit=settings.READS_PER_MINUTE)
+        return _plain("Reads are counted from this site only.", 403)
+    wait = rate_hit(f"{event}:{client_address(request)}", limit=settings.READS_PER_MINUTE)
     if wait is not None:
-        response = HttpResponse("Too many reads.", status=429, content_type="text/plain")
+        response = _plain("Too many reads.", 429)
         response["Retry-After"] = str(wait)
         return response
     if _BOT.search(request.headers.get("User-Agent", "")):
@@ -104,6 +122,9 @@ def read_beacon(request: HttpRequest) -> HttpResponse:
     )
     if author_id is None or author_id == request.user.pk:
         return HttpResponse(status=204)
-    if _first_time(int(story_id), load_id):
-        read_record(story_id=int(story_id))
+    if _first_time(event, int(story_id), load_id):
+        if event == "arrive":
+            arrival_record(story_id=int(story_id), host=host)
+        else:
+            read_record(story_id=int(story_id))
     return HttpResponse(status=204)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
@@ -20,7 +22,8 @@ from byline.core.pagination import (
     encode_number_cursor,
 )
 from byline.insights.models import Insight, Rating
-from byline.stats.models import StoryDay
+from byline.stats.models import StoryDay, StorySource
+from byline.stats.sources import KINDS, classify
 from byline.stories.models import Story
 
 PERIODS = {"7": "7 days", "30": "30 days", "90": "90 days", "all": "All time"}
@@ -214,3 +217,35 @@ def site_totals(*, period: str) -> dict:
         return cache.get_or_set(key, compute, SITE_TOTALS_SECONDS)
     except CacheUnavailable:
         return compute()
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str
+    label: str
+    loads: int
+    hosts: list[tuple[str, int]]  # the busiest hosts of this kind, most loads first
+
+
+def site_hosts(request) -> set[str]:
+    """This site's own host names, as the referrer of its own pages names them."""
+    return {urlsplit(settings.SITE_URL).netloc, request.get_host()}
+
+
+def sources(*, stories, period: str, hosts: set[str], top: int = 5) -> list[Source]:
+    """Page loads by where readers came from, kind by kind (busiest first), each with its
+    busiest hosts; kinds without loads are left out."""
+    rows = StorySource.objects.filter(story__in=stories)
+    start = period_start(period)
+    if start is not None:
+        rows = rows.filter(day__gte=start)
+    per_host = rows.values("host").annotate(loads=Sum("loads")).order_by("-loads", "host")
+    by_kind: dict[str, list[tuple[str, int]]] = {}
+    for row in per_host[:2000]:
+        kind = classify(row["host"], site_hosts=hosts)
+        by_kind.setdefault(kind, []).append((row["host"], row["loads"]))
+    found = [
+        Source(kind, KINDS[kind], sum(n for _, n in found), found[:top])
+        for kind, found in by_kind.items()
+    ]
+    return sorted(found, key=lambda source: (-source.loads, source.kind))

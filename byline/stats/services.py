@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from byline.core.outbox import task_named
 from byline.stats import buffer as view_buffer
-from byline.stats.models import FlushBatch, StoryDay
+from byline.stats.models import FlushBatch, StoryDay, StorySource
 from byline.stories.models import Story
 
 logger = logging.getLogger(__name__)
@@ -63,10 +63,12 @@ def view_counts_flush() -> int:
     """
     view_buffer.tally.push()
     view_buffer.read_tally.push()
+    view_buffer.source_tally.push()
     _recover_claims()
     views = _flush(view_buffer.buffer, "views")
     reads = _flush(view_buffer.read_buffer, "reads")
-    if views or reads:
+    arrivals = _flush(view_buffer.source_buffer, "sources")
+    if views or reads or arrivals:
         FlushBatch.objects.filter(created_at__lt=timezone.now() - FLUSH_BATCHES_KEPT).delete()
     return views
 
@@ -110,9 +112,17 @@ def _flush(buffer, kind: str) -> int:
     return written
 
 
+def _buffers():
+    return (
+        (view_buffer.buffer, "views"),
+        (view_buffer.read_buffer, "reads"),
+        (view_buffer.source_buffer, "sources"),
+    )
+
+
 def _recover_claims() -> None:
     """Write the batches that flushes which died had claimed (once: never if written)."""
-    for buffer, kind in ((view_buffer.buffer, "views"), (view_buffer.read_buffer, "reads")):
+    for buffer, kind in _buffers():
         for batch in buffer.claims():
             if _batch_age(batch) < CLAIM_STALE_SECONDS:
                 continue  # its flush may still be running
@@ -142,7 +152,10 @@ def _apply(batch: str, kind: str, counts: dict[int, int]) -> None:
                     Story.objects.filter(pk__in=ids[start : start + _CHUNK]).update(
                         view_count=F("view_count") + n
                     )
-        _rollup(counts, day=day, column=kind)
+        if kind == "sources":
+            _rollup_sources(counts, day=day)
+        else:
+            _rollup(counts, day=day, column=kind)
 
 
 _ROLLUP_COLUMNS = {"views", "reads"}
@@ -173,6 +186,38 @@ def _rollup(counts: dict[int, int], *, day, column: str) -> None:
             )
 
 
+def _rollup_sources(counts: dict[str, int], *, day) -> None:
+    """Add arrivals ("story_id|host" -> loads) to each story's row per host for `day`."""
+    table = StorySource._meta.db_table
+    parsed = []
+    for key, n in counts.items():
+        story_id, _, host = key.partition("|")
+        if story_id.isdigit():
+            parsed.append((int(story_id), host[:100], n))
+    with connection.cursor() as cursor:
+        for start in range(0, len(parsed), _CHUNK):
+            chunk = parsed[start : start + _CHUNK]
+            existing = set(
+                Story.objects.filter(pk__in={row[0] for row in chunk}).values_list("pk", flat=True)
+            )
+            rows = [(story_id, day, host, n) for story_id, host, n in chunk if story_id in existing]
+            if not rows:
+                continue
+            values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+            cursor.execute(
+                f"INSERT INTO {table} (story_id, day, host, loads) VALUES {values} "  # noqa: S608
+                f"ON CONFLICT (story_id, day, host) DO UPDATE "
+                f"SET loads = {table}.loads + excluded.loads",
+                [value for row in rows for value in row],
+            )
+
+
+def arrival_record(*, story_id: int, host: str) -> None:
+    """Count one page load of a story by where the reader came from (a host name, or "")."""
+    view_buffer.source_tally.record(f"{story_id}|{host}")
+    _maybe_schedule_flush()
+
+
 def read_record(*, story_id: int) -> None:
     """Count one read (the beacon's checks passed): like a view, buffered until the flush."""
     view_buffer.read_tally.record(story_id)
@@ -185,8 +230,9 @@ def _push_on_exit() -> None:  # pragma: no cover - runs when a worker stops
     try:
         view_buffer.tally.push()
         view_buffer.read_tally.push()
-        if isinstance(view_buffer.buffer, view_buffer.LocalViewBuffer) and (
-            view_buffer.buffer.pending() or view_buffer.read_buffer.pending()
+        view_buffer.source_tally.push()
+        if isinstance(view_buffer.buffer, view_buffer.LocalViewBuffer) and any(
+            buffer.pending() for buffer, _ in _buffers()
         ):
             view_counts_flush()
     except Exception:  # noqa: S110 - nothing can be reported at interpreter exit

@@ -46,6 +46,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "chart": chart,
         "table": table,
         "sorts": {key: label for key, (label, _) in selectors.STORY_SORTS.items()},
+        "sources": selectors.sources(
+            stories=stories, period=period, hosts=selectors.site_hosts(request)
+        ),
         "site": (
             selectors.site_totals(period=period)
             if request.user.is_staff or is_moderator(request.user)
@@ -79,6 +82,9 @@ def story_stats(request: HttpRequest, pk: int) -> HttpResponse:
             inner=[day.ratings for day in answers],
         ),
         "insights": insights_summary(story=story, viewer=request.user),
+        "sources": selectors.sources(
+            stories=stories, period=period, hosts=selectors.site_hosts(request), top=10
+        ),
         "time_zone": settings.TIME_ZONE,
     }
     return render(request, "stats/story_stats.html", context)

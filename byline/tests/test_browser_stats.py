@@ -1,6 +1,7 @@
-"""Creator stats in a real browser: a creator publishes a story, a reader on a phone reads it to
-the end and leaves an insight, and after the flush the creator's dashboard shows the view, the
-read and the insight, on the dashboard and on the story's own stats page."""
+"""Creator stats in a real browser: a creator publishes a story, a reader on a phone follows a
+link to it, reads it to the end and leaves an insight, and after the flush the creator's
+dashboard shows the view, the read, where the reader came from and the insight, on the
+dashboard and on the story's own stats page."""
 
 import re
 
@@ -34,7 +35,7 @@ def totals(page) -> dict[str, str]:
     }
 
 
-def test_a_creator_sees_a_reader_s_view_read_and_insight(
+def test_a_creator_sees_a_reader_s_view_read_source_and_insight(
     page_factory, alice, bob, community, settings, monkeypatch
 ):
     settings.REVIEW = False
@@ -60,7 +61,11 @@ def test_a_creator_sees_a_reader_s_view_read_and_insight(
     reader.goto("/")
     reader.get_by_role("link", name="Tides of the Estuary").first.click()
     reader.wait_for_url("**/@alice/**")
-    with reader.expect_request("**/stats/read", timeout=20_000) as sent:
+
+    def is_read(request) -> bool:
+        return request.url.endswith("/stats/read") and "event=read" in (request.post_data or "")
+
+    with reader.expect_request(is_read, timeout=20_000) as sent:
         for _ in range(30):
             reader.mouse.wheel(0, 800)
             reader.wait_for_timeout(100)
@@ -84,6 +89,8 @@ def test_a_creator_sees_a_reader_s_view_read_and_insight(
         "100 %",
     )
     assert found["Insights"] == "1"
+    # The reader followed a link on this site's home page.
+    expect(creator.locator(".stats-source").first).to_contain_text("This site")
     screenshot(creator, "stats-dashboard-desktop")
     creator.get_by_role("link", name="Tides of the Estuary").click()
     creator.wait_for_url(re.compile(r"/me/stats/\d+/"))

@@ -1,4 +1,5 @@
-// Counts a read: once the reader has scrolled past most of the story and the page has been open
+// Counts where the reader came from (the referring page's host name, sent when the page opens)
+// and a read: once the reader has scrolled past most of the story and the page has been open
 // for a share of its reading time, one beacon goes to the site (byline/stats/reads.py). No
 // cookie, nothing stored in the browser; the page-load id is random and lives only in memory.
 (function () {
@@ -39,7 +40,7 @@
     }
     sent = true;
     window.removeEventListener("scroll", onScroll);
-    var body = new URLSearchParams({ story: story, load: load });
+    var body = new URLSearchParams({ story: story, load: load, event: "read" });
     navigator.sendBeacon(url, body);
   }
 
@@ -49,6 +50,10 @@
     pending = true;
     requestAnimationFrame(function () { pending = false; check(); });
   }
+
+  var ref = "";
+  try { ref = document.referrer ? new URL(document.referrer).host : ""; } catch (e) { ref = ""; }
+  navigator.sendBeacon(url, new URLSearchParams({ story: story, load: load, event: "arrive", ref: ref }));
 
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible") {
