@@ -13,11 +13,16 @@ dictionary look-ups, with the bytes and headers Django produced when it rendered
 - pages not in the store, expired, or whose story changed since they were stored.
 
 A GET answered here still counts a view. `If-None-Match` / `If-Modified-Since` get a 304.
+
+Apps above core may also answer a POST to one path here (`register_post`: the read beacon of
+byline.stats), for anonymous requests on an allowed host; the handler returns None to hand the
+request to Django instead.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
@@ -25,6 +30,14 @@ from django.http.request import split_domain_port, validate_host
 from byline.core import pagecache
 
 logger = logging.getLogger(__name__)
+
+# path -> handler(environ) returning (status, headers, body), or None for Django to answer.
+PostHandler = Callable[[dict], tuple[str, list[tuple[str, str]], bytes] | None]
+_post_handlers: dict[str, PostHandler] = {}
+
+
+def register_post(path: str, handler: PostHandler) -> None:
+    _post_handlers[path] = handler
 
 
 class FastPath:
@@ -49,8 +62,30 @@ class FastPath:
                 self._hosts[host] = allowed
         return allowed
 
+    def _post(self, environ, start_response):
+        handler = _post_handlers.get(environ.get("PATH_INFO", ""))
+        if (
+            handler is None
+            or environ.get("QUERY_STRING")
+            or not self._anonymous(environ)
+            or not self._host_allowed(environ)
+        ):
+            return self.application(environ, start_response)
+        try:
+            answer = handler(environ)
+        except Exception:  # never a traceback for a visitor: Django answers instead
+            logger.exception("Fast path POST failed; handing the request to Django")
+            answer = None
+        if answer is None:
+            return self.application(environ, start_response)
+        status, headers, body = answer
+        start_response(status, headers)
+        return [body]
+
     def __call__(self, environ, start_response):
         method = environ.get("REQUEST_METHOD")
+        if method == "POST" and _post_handlers:
+            return self._post(environ, start_response)
         if (
             (method != "GET" and method != "HEAD")
             or environ.get("QUERY_STRING")

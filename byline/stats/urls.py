@@ -7,5 +7,5 @@ urlpatterns = [
     path("me/stats/", views.dashboard, name="dashboard"),
     path("me/stats/<int:pk>/", views.story_stats, name="story"),
     path("me/stats/export.csv", views.export_csv, name="export"),
-    path("stats/read", reads.read_beacon, name="read"),
+    path(reads.BEACON_PATH.lstrip("/"), reads.read_beacon, name="read"),
 ]

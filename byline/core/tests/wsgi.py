@@ -40,6 +40,8 @@ def wsgi_request(
     host: str = "127.0.0.1",
     scheme: str = "http",
     headers: dict[str, str] | None = None,
+    body: bytes = b"",
+    content_type: str = "application/x-www-form-urlencoded",
 ) -> WSGIResponse:
     environ = {
         "REQUEST_METHOD": method,
@@ -51,12 +53,15 @@ def wsgi_request(
         "HTTP_HOST": host,
         "wsgi.version": (1, 0),
         "wsgi.url_scheme": scheme,
-        "wsgi.input": io.BytesIO(b""),
+        "wsgi.input": io.BytesIO(body),
         "wsgi.errors": sys.stderr,
         "wsgi.multithread": True,
         "wsgi.multiprocess": True,
         "wsgi.run_once": False,
     }
+    if body:
+        environ["CONTENT_LENGTH"] = str(len(body))
+        environ["CONTENT_TYPE"] = content_type
     for name, value in (headers or {}).items():
         environ["HTTP_" + name.upper().replace("-", "_")] = value
     captured: dict = {}
