@@ -283,6 +283,33 @@ def write_target(name: str, url: str, headers: dict) -> Result:
     return result
 
 
+def beacon_target(url: str, story_id: int) -> Result:
+    """Read beacons from anonymous readers, each with its own page-load id (all count)."""
+    script = Path(tempfile.mkstemp(suffix=".lua", prefix="bench-")[1])
+    script.write_text(
+        'wrk.method = "POST"\n'
+        'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+        'wrk.headers["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64) bench"\n'
+        "math.randomseed(os.time())\n"
+        "request = function()\n"
+        '  local id = string.format("%08x%08x%08x%08x", math.random(0, 0x7fffffff),\n'
+        "    math.random(0, 0x7fffffff), math.random(0, 0x7fffffff), math.random(0, 0x7fffffff))\n"
+        f'  return wrk.format(nil, nil, nil, "story={story_id}&event=read&load=" .. id)\n'
+        "end\n"
+    )
+    result = Result("read beacon (anonymous)", url)
+    try:
+        result.runs.append(wrk(url, DURATION, script=str(script)))
+    finally:
+        script.unlink()
+    print(
+        f"  {result.name:<28} {result.rps:>10,.0f} req/s  p50 {result.p50:7.2f} ms  "
+        f"p99 {result.p99:7.2f} ms  errors {result.errors}",
+        flush=True,
+    )
+    return result
+
+
 class IdleConnections:
     """`count` TCP connections to the server that send nothing, held open in a thread: one the
     server closes (its header timeout) is opened again at once, as an attacker or a crowd of
@@ -362,6 +389,8 @@ def byline_env(size: int) -> dict:
         # the spam brake: its 32 writers post far faster than people, so the per-minute limit
         # would refuse most of them.
         "BYLINE_COMMENT_RATE_PER_MINUTE": "1000000",
+        # Likewise the read beacon's per-address limit: every sender here is one address.
+        "BYLINE_READS_PER_MINUTE": "100000000",
         "BYLINE_HOST": HOST,
         "BYLINE_WORKERS": str(WORKERS),
     }
@@ -477,6 +506,7 @@ def bench_size(size: int) -> dict:
         base = f"http://{HOST}:{PORT}"
         story = base + info["story"]
         signed_in = {"Cookie": f"sessionid={info['session']}"}
+        creator = {"Cookie": f"sessionid={info['creator_session']}"}
         _s, page, _h = fetch(story)
         nginx, static_url = start_nginx(page)
         results = []
@@ -490,6 +520,8 @@ def bench_size(size: int) -> dict:
             ("tag", base + info["tag"], None),
             ("search", base + env("BENCH_PATH_SEARCH", "/search/?q=river"), None),
             ("feed", base + env("BENCH_PATH_FEED", "/feeds/latest.rss"), None),
+            ("stats dashboard (creator)", base + "/me/stats/?period=90", creator),
+            ("stats: one story (creator)", f"{base}/me/stats/{info['creator_story']}/", creator),
         ]
         for name, url, headers in targets:
             result = read_target(name, url, headers)
@@ -519,10 +551,19 @@ def bench_size(size: int) -> dict:
         workers = children(server.pid)
         memory = [rss_mb(pid) for pid in workers]
         weight, third_party = page_weight(base, info["story"])
+        beacon = beacon_target(base + "/stats/read", info["story_id"])
+        # Stopping the server makes each worker flush what it counted (stats' exit hook).
+        stop(server)
+        counted = json.loads(byline(["bench-data", "--info"], environment))["showcase_reads"]
+        answered = beacon.runs[0].requests - beacon.runs[0].errors if beacon.runs else 0
+        beacon.note = (
+            f"{counted - info['showcase_reads']} reads counted for {answered} answered 204 "
+            f"(up to {CONNECTIONS} more may be in flight when wrk stops)"
+        )
         return {
             "size": size,
             "generation_s": generation,
-            "results": [*results, comment, insight],
+            "results": [*results, comment, insight, beacon],
             "idle": idle,
             "memory": memory,
             "page_weight": weight,

@@ -29,6 +29,12 @@ def test_it_generates_consistent_data_and_the_showcase_story(client):
     assert "The Benchmark Story" in response.content.decode()
     any_story = Story.objects.published().exclude(author__username="bench_showcase").first()
     assert client.get(any_story.get_absolute_url()).status_code == 200
+    # A creator's 100 days of stats, for the dashboard the benchmark measures.
+    from byline.stats.models import StoryDay
+
+    creator_rows = StoryDay.objects.filter(story__author__username="bench_author_0")
+    assert creator_rows.values("day").distinct().count() == 100
+    assert StoryDay.objects.exclude(story__author__username="bench_author_0").exists()
     call_command("bench-data", stories=60, comments=200)  # already there: adds nothing
     assert Story.objects.count() == 60
 

@@ -26,6 +26,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -34,6 +35,7 @@ from byline.comments.models import Comment
 from byline.communities.models import Community
 from byline.core.rendering import excerpt, plain_text, render_comment, render_markdown
 from byline.insights.models import Insight, Rating
+from byline.stats.models import StoryDay, StorySource
 from byline.stories.models import Story, Tag
 from byline.stories.services import story_render
 
@@ -41,6 +43,8 @@ PREFIX = "bench_"
 SHOWCASE_HANDLE = "bench_showcase"
 SHOWCASE_SLUG = "the-benchmark-story"
 READER_HANDLE = "bench_reader"
+STATS_CREATOR = "bench_author_0"  # the creator whose dashboard the benchmark measures
+ROLLUP_DAYS = 100
 ESTABLISHED = dt.timedelta(days=365)
 DEMO_STORIES = Path(__file__).resolve().parents[3] / "demo" / "stories"
 WORDS = (  # noqa: SIM905 - a sentence reads better than a list of 36 strings
@@ -197,6 +201,7 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         self.refresh_derived()
+        self.rollups(rng)
         self.stdout.write(
             f"{Story.objects.count():,} stories, {Comment.objects.count():,} comments "
             f"in {time.monotonic() - started:.0f} s."
@@ -206,8 +211,16 @@ class Command(BaseCommand):
         story = Story.objects.select_related("community").get(
             author__username=SHOWCASE_HANDLE, slug=SHOWCASE_SLUG
         )
+        creator = User.objects.get(username=STATS_CREATOR)
         return {
             "session": self.session_key(),
+            "creator_session": self.session_key(STATS_CREATOR),
+            "creator_story": Story.objects.filter(author=creator, published_at__isnull=False)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first(),
+            "showcase_reads": StoryDay.objects.filter(story=story).aggregate(n=Sum("reads"))["n"]
+            or 0,
             "story": story.get_absolute_url(),
             "story_id": story.pk,
             "community": story.community.get_absolute_url(),
@@ -216,9 +229,9 @@ class Command(BaseCommand):
             "comments": Comment.objects.count(),
         }
 
-    def session_key(self) -> str:
+    def session_key(self, handle: str = READER_HANDLE) -> str:
         engine = import_string(settings.SESSION_ENGINE + ".SessionStore")
-        reader = User.objects.get(username=READER_HANDLE)
+        reader = User.objects.get(username=handle)
         store: SessionBase = engine()
         store["_auth_user_id"] = str(reader.pk)
         store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
@@ -401,6 +414,36 @@ class Command(BaseCommand):
             comment_writer.flush()
         reset_sequences(Comment)
         self.stdout.write(f"  {n_comments:,} comments written")
+
+    def rollups(self, rng) -> None:
+        """100 days of daily stats for one creator's stories (the dashboard the benchmark
+        measures) and for up to 1,000 other stories, so the tables are not only theirs."""
+        if StoryDay.objects.exists():
+            return
+        today = timezone.localdate()
+        mine = list(
+            Story.objects.filter(author__username=STATS_CREATOR).values_list("pk", flat=True)
+        )
+        others = list(
+            Story.objects.exclude(author__username=STATS_CREATOR)
+            .order_by("?")
+            .values_list("pk", flat=True)[:1000]
+        )
+        days = [today - dt.timedelta(days=n) for n in range(ROLLUP_DAYS)]
+        theirs = set(mine)
+        rows, sources = [], []
+        for story_id in mine + others:
+            for day in days:
+                views = rng.randint(0, 60)
+                rows.append(StoryDay(story_id=story_id, day=day, views=views, reads=views // 3))
+                if story_id in theirs:
+                    for host in ("google.com", "t.co", ""):
+                        sources.append(
+                            StorySource(story_id=story_id, day=day, host=host, loads=views // 3)
+                        )
+        StoryDay.objects.bulk_create(rows, batch_size=5000)
+        StorySource.objects.bulk_create(sources, batch_size=5000)
+        self.stdout.write(f"  {len(rows):,} daily stats rows, {len(sources):,} source rows")
 
     def refresh_derived(self) -> None:
         """Search index and trending, if the apps that own them provide commands."""
