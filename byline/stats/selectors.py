@@ -14,6 +14,7 @@ from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from byline.comments.models import Comment
 from byline.core.cache import CacheUnavailable
 from byline.core.pagination import (
     decode_cursor,
@@ -22,6 +23,7 @@ from byline.core.pagination import (
     encode_number_cursor,
 )
 from byline.insights.models import Insight, Rating
+from byline.social.models import Follow, Like
 from byline.stats.models import StoryDay, StorySource
 from byline.stats.sources import KINDS, classify
 from byline.stories.models import Story
@@ -249,3 +251,24 @@ def sources(*, stories, period: str, hosts: set[str], top: int = 5) -> list[Sour
         for kind, found in by_kind.items()
     ]
     return sorted(found, key=lambda source: (-source.loads, source.kind))
+
+
+def gained(*, author, period: str, today: dt.date | None = None) -> dict:
+    """What readers gave the creator in the period (all time: everything): comments and likes
+    on their stories from others, insights, and new followers."""
+    start = period_start(period, today=today)
+
+    def since(rows, field: str = "created_at"):
+        return rows if start is None else rows.filter(**{f"{field}__date__gte": start})
+
+    on_theirs = {"story__author": author}
+    return {
+        "comments": since(
+            Comment.objects.filter(**on_theirs, is_deleted=False, is_hidden=False).exclude(
+                author=author
+            )
+        ).count(),
+        "likes": since(Like.objects.filter(**on_theirs)).count(),
+        "insights": since(Insight.objects.filter(**on_theirs)).count(),
+        "followers": since(Follow.objects.filter(creator=author)).count(),
+    }

@@ -42,6 +42,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "period_label": selectors.PERIODS[period],
         "time_zone": settings.TIME_ZONE,
         "totals": selectors.creator_totals(author=request.user, period=period),
+        "gained": selectors.gained(author=request.user, period=period),
         "days": days,
         "chart": chart,
         "table": table,

@@ -88,7 +88,7 @@ def test_a_creator_sees_a_reader_s_view_read_source_and_insight(
         "1",
         "100 %",
     )
-    assert found["Insights"] == "1"
+    assert found["New insights"] == "1"
     # The reader followed a link on this site's home page.
     expect(creator.locator(".stats-source").first).to_contain_text("This site")
     screenshot(creator, "stats-dashboard-desktop")

@@ -272,3 +272,33 @@ def test_moderators_see_the_whole_site_and_creators_do_not(client, alice, bob, c
     )
     client.force_login(alice)
     assert "Site views" not in client.get(URL).content.decode()
+
+
+def test_what_readers_gave_in_the_period(client, alice, bob, dave):
+    from byline.comments.models import Comment
+    from byline.social.models import Follow, Like
+
+    story = make_story(alice)
+    long_ago = timezone.now() - dt.timedelta(days=60)
+    Comment.objects.create(story=story, author=bob, body="Lovely", body_html="<p>Lovely</p>")
+    Comment.objects.create(story=story, author=alice, body="Thanks", body_html="<p>Thanks</p>")
+    Comment.objects.create(
+        story=story, author=dave, body="Old", body_html="<p>Old</p>", created_at=long_ago
+    )
+    Like.objects.create(story=story, user=bob)
+    Like.objects.create(story=story, user=dave, created_at=long_ago)
+    Follow.objects.create(follower=bob, creator=alice)
+    client.force_login(alice)
+
+    def gained(period):
+        html = client.get(URL, {"period": period}).content.decode()
+        return dict(re.findall(r'totals__item"><dt>([^<]+)</dt><dd>([^<]+)</dd>', html))
+
+    recent = gained("30")
+    assert (recent["New comments"], recent["New likes"], recent["New followers"]) == (
+        "1",
+        "1",
+        "1",
+    )
+    every = gained("all")
+    assert (every["Comments"], every["Likes"], every["Followers"]) == ("2", "2", "1")
