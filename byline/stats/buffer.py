@@ -278,3 +278,6 @@ read_tally = make_tally(read_buffer)
 # Arrivals by where the reader came from, keyed "story_id|host" (byline.stats.sources).
 source_buffer = make_buffer("sources", key_type=str)
 source_tally = make_tally(source_buffer)
+# Readers of the day, keyed "story_id|day|digest" (byline.stats.services.reader_digest).
+reader_buffer = make_buffer("readers", key_type=str)
+reader_tally = make_tally(reader_buffer)

@@ -16,6 +16,8 @@ class StoryDay(models.Model):
     views = models.PositiveIntegerField(default=0, db_default=0)
     # Page loads in which the reader reached the end of the text (byline.stats.reads).
     reads = models.PositiveIntegerField(default=0, db_default=0)
+    # Distinct readers that day (approximately: one per address and browser), from ReaderDay.
+    readers = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         constraints = [
@@ -58,3 +60,35 @@ class StorySource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.story_id} on {self.day} from {self.host or 'nowhere'}: {self.loads}"
+
+
+class DailySalt(models.Model):
+    """A random salt per day, shared by every process, for counting unique readers: a reader
+    is a digest of the salt, their address and browser, kept only for the day it counts
+    (ReaderDay); once a day is over its salt and digests are deleted, and nobody, the site
+    included, can tell who the readers were."""
+
+    day = models.DateField(unique=True)
+    salt = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return str(self.day)
+
+
+class ReaderDay(models.Model):
+    """One reader of one story on the current day, as a salted digest (see DailySalt)."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    digest = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["story", "day", "digest"], name="stats_readerday_one_per_reader"
+            )
+        ]
+        indexes = [models.Index(fields=["day"], name="stats_readerday_day")]
+
+    def __str__(self) -> str:
+        return f"{self.story_id} on {self.day}"

@@ -32,7 +32,7 @@ from django.views.decorators.http import require_POST
 
 from byline.core.cache import CacheUnavailable
 from byline.core.ratelimit import client_address, rate_hit
-from byline.stats.services import arrival_record, read_record
+from byline.stats.services import arrival_record, read_record, reader_record
 from byline.stats.sources import clean_host
 from byline.stories.models import Story
 
@@ -158,6 +158,7 @@ def beacon_answer(
     if _first_time(event, story_id, load_id):
         if event == "arrive":
             arrival_record(story_id=story_id, host=referrer)
+            reader_record(story_id=story_id, address=address, user_agent=user_agent)
         else:
             read_record(story_id=story_id)
     return _NO_CONTENT

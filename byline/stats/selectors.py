@@ -75,17 +75,18 @@ def daily_views(*, stories, period: str, today: dt.date | None = None) -> list[D
 
 
 def counts_in_period(*, stories, period: str, today: dt.date | None = None) -> dict:
-    """Views and reads in the period (all time: views from the stories' own counters, which
-    include views from before daily rollups began)."""
+    """Views, reads and readers in the period (all time: views from the stories' own
+    counters, which include views from before daily rollups began). Readers are each day's
+    distinct readers, added up over the days."""
     start = period_start(period, today=today)
     rows = StoryDay.objects.filter(story__in=stories)
     if start is not None:
         rows = rows.filter(day__gte=start)
-    found = rows.aggregate(views=Sum("views"), reads=Sum("reads"))
+    found = rows.aggregate(views=Sum("views"), reads=Sum("reads"), readers=Sum("readers"))
     views = found["views"] or 0
     if start is None:
         views = stories.aggregate(total=Sum("view_count"))["total"] or 0
-    return {"views": views, "reads": found["reads"] or 0}
+    return {"views": views, "reads": found["reads"] or 0, "readers": found["readers"] or 0}
 
 
 def read_ratio(views: int, reads: int) -> int | None:

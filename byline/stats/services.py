@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
+import hashlib
 import logging
+import secrets
 import time
 import uuid
 from collections import defaultdict
@@ -17,7 +19,7 @@ from django.utils import timezone
 
 from byline.core.outbox import task_named
 from byline.stats import buffer as view_buffer
-from byline.stats.models import FlushBatch, StoryDay, StorySource
+from byline.stats.models import DailySalt, FlushBatch, ReaderDay, StoryDay, StorySource
 from byline.stories.models import Story
 
 logger = logging.getLogger(__name__)
@@ -64,12 +66,18 @@ def view_counts_flush() -> int:
     view_buffer.tally.push()
     view_buffer.read_tally.push()
     view_buffer.source_tally.push()
+    view_buffer.reader_tally.push()
     _recover_claims()
     views = _flush(view_buffer.buffer, "views")
     reads = _flush(view_buffer.read_buffer, "reads")
     arrivals = _flush(view_buffer.source_buffer, "sources")
-    if views or reads or arrivals:
+    readers = _flush(view_buffer.reader_buffer, "readers")
+    if views or reads or arrivals or readers:
         FlushBatch.objects.filter(created_at__lt=timezone.now() - FLUSH_BATCHES_KEPT).delete()
+        # A finished day's readers are counted: its digests and salt go.
+        today = timezone.localdate()
+        ReaderDay.objects.filter(day__lt=today).delete()
+        DailySalt.objects.filter(day__lt=today).delete()
     return views
 
 
@@ -117,6 +125,7 @@ def _buffers():
         (view_buffer.buffer, "views"),
         (view_buffer.read_buffer, "reads"),
         (view_buffer.source_buffer, "sources"),
+        (view_buffer.reader_buffer, "readers"),
     )
 
 
@@ -154,6 +163,8 @@ def _apply(batch: str, kind: str, counts: dict[int, int]) -> None:
                     )
         if kind == "sources":
             _rollup_sources(counts, day=day)
+        elif kind == "readers":
+            _rollup_readers(counts)
         else:
             _rollup(counts, day=day, column=kind)
 
@@ -212,6 +223,71 @@ def _rollup_sources(counts: dict[str, int], *, day) -> None:
             )
 
 
+def _rollup_readers(counts: dict[str, int]) -> None:
+    """Add the day's reader digests ("story_id|day|digest"; a digest already there is the same
+    reader again) and set each story's count of readers for that day from them."""
+    rows = []
+    for key in counts:
+        story_id, day, digest = [*key.split("|"), "", ""][:3]
+        if story_id.isdigit() and digest:
+            try:
+                rows.append((int(story_id), dt.date.fromisoformat(day), digest[:32]))
+            except ValueError:
+                continue
+    readers, days = ReaderDay._meta.db_table, StoryDay._meta.db_table
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), _CHUNK):
+            chunk = rows[start : start + _CHUNK]
+            existing = set(
+                Story.objects.filter(pk__in={row[0] for row in chunk}).values_list("pk", flat=True)
+            )
+            chunk = [row for row in chunk if row[0] in existing]
+            if not chunk:
+                continue
+            values = ", ".join(["(%s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {readers} (story_id, day, digest) VALUES {values} "  # noqa: S608
+                "ON CONFLICT (story_id, day, digest) DO NOTHING",
+                [value for row in chunk for value in row],
+            )
+            for day in {row[1] for row in chunk}:
+                ids = sorted({row[0] for row in chunk if row[1] == day})
+                marks = ", ".join(["%s"] * len(ids))
+                cursor.execute(
+                    f"INSERT INTO {days} (story_id, day, readers) "  # noqa: S608
+                    f"SELECT story_id, day, COUNT(*) FROM {readers} "
+                    f"WHERE day = %s AND story_id IN ({marks}) GROUP BY story_id, day "
+                    f"ON CONFLICT (story_id, day) DO UPDATE SET readers = excluded.readers",
+                    [day, *ids],
+                )
+
+
+_SALTS: dict[dt.date, str] = {}
+
+
+def _salt(day: dt.date) -> str:
+    salt = _SALTS.get(day)
+    if salt is None:
+        try:
+            salt = DailySalt.objects.get_or_create(
+                day=day, defaults={"salt": secrets.token_hex(32)}
+            )[0].salt
+        except IntegrityError:  # another process made it first
+            salt = DailySalt.objects.get(day=day).salt
+        _SALTS.clear()
+        _SALTS[day] = salt
+    return salt
+
+
+def reader_record(*, story_id: int, address: str, user_agent: str) -> None:
+    """Count a reader of a story today, once however often they come back: a digest of the
+    day's salt, their address and browser (nothing that outlives the day)."""
+    day = timezone.localdate()
+    digest = hashlib.sha256(f"{_salt(day)}|{address}|{user_agent}".encode()).hexdigest()[:32]
+    view_buffer.reader_tally.record(f"{story_id}|{day.isoformat()}|{digest}")
+    _maybe_schedule_flush()
+
+
 def arrival_record(*, story_id: int, host: str) -> None:
     """Count one page load of a story by where the reader came from (a host name, or "")."""
     view_buffer.source_tally.record(f"{story_id}|{host}")
@@ -231,6 +307,7 @@ def _push_on_exit() -> None:  # pragma: no cover - runs when a worker stops
         view_buffer.tally.push()
         view_buffer.read_tally.push()
         view_buffer.source_tally.push()
+        view_buffer.reader_tally.push()
         if isinstance(view_buffer.buffer, view_buffer.LocalViewBuffer) and any(
             buffer.pending() for buffer, _ in _buffers()
         ):

@@ -33,6 +33,7 @@ class DayOut(Schema):
 class TotalsOut(Schema):
     views: int
     reads: int
+    readers: int
     read_ratio: int | None
     comments: int
     likes: int

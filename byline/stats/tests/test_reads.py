@@ -144,3 +144,40 @@ def test_the_dashboard_shows_reads_and_the_read_ratio(client, story, alice):
     html = client.get("/me/stats/").content.decode()
     assert "<dt>Reads, 30 days</dt><dd>2</dd>" in html
     assert "<dt>Read ratio</dt><dd>25 %</dd>" in html
+
+
+def _arrive(client, story, **headers):
+    headers.setdefault("HTTP_USER_AGENT", BROWSER)
+    data = {"story": story.pk, "load": uuid.uuid4().hex, "event": "arrive", "ref": ""}
+    return client.post(URL, data, **headers)
+
+
+def test_a_reader_counts_once_a_day_however_often_they_come(client, story):
+    import datetime as dt
+
+    from byline.stats.models import DailySalt, ReaderDay
+
+    for _ in range(3):
+        assert _arrive(client, story).status_code == 204  # three page loads, one reader
+    _arrive(client, story, REMOTE_ADDR="203.0.113.7")  # another reader
+    _arrive(client, story, HTTP_USER_AGENT=BROWSER + " Firefox")  # another browser
+    view_counts_flush()
+    assert StoryDay.objects.get(story=story).readers == 3
+    assert ReaderDay.objects.filter(story=story).count() == 3
+
+    # Nothing that could tell a reader apart outlives the day.
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    ReaderDay.objects.update(day=yesterday)
+    DailySalt.objects.update(day=yesterday)
+    _arrive(client, story)
+    view_counts_flush()
+    assert not ReaderDay.objects.filter(day=yesterday).exists()
+    assert not DailySalt.objects.filter(day=yesterday).exists()
+    assert ReaderDay.objects.filter(day=timezone.localdate()).count() == 1
+
+
+def test_the_dashboard_shows_the_day_s_readers(client, story, alice):
+    StoryDay.objects.create(story=story, day=timezone.localdate(), views=8, reads=2, readers=5)
+    client.force_login(alice)
+    html = client.get("/me/stats/").content.decode()
+    assert "<dt>Readers, 30 days</dt><dd>5</dd>" in html
