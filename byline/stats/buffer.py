@@ -281,3 +281,6 @@ source_tally = make_tally(source_buffer)
 # Readers of the day, keyed "story_id|day|digest" (byline.stats.services.reader_digest).
 reader_buffer = make_buffer("readers", key_type=str)
 reader_tally = make_tally(reader_buffer)
+# How far readers got, keyed "story_id|depth" (byline.stats.reads).
+depth_buffer = make_buffer("depths", key_type=str)
+depth_tally = make_tally(depth_buffer)

@@ -92,3 +92,23 @@ class ReaderDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.story_id} on {self.day}"
+
+
+class StoryDepth(models.Model):
+    """Page loads of a story per day by how far down the text the reader had got when they
+    first left the page (0, 25, 50, 75 or 100 per cent), written by the flush."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    depth = models.PositiveSmallIntegerField()
+    loads = models.PositiveIntegerField(default=0, db_default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["story", "day", "depth"], name="stats_storydepth_one_per_depth"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.story_id} on {self.day} to {self.depth} %: {self.loads}"

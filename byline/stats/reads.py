@@ -32,7 +32,7 @@ from django.views.decorators.http import require_POST
 
 from byline.core.cache import CacheUnavailable
 from byline.core.ratelimit import client_address, rate_hit
-from byline.stats.services import arrival_record, read_record, reader_record
+from byline.stats.services import arrival_record, depth_record, read_record, reader_record
 from byline.stats.sources import clean_host
 from byline.stories.models import Story
 
@@ -40,7 +40,8 @@ READ_DEPTH = 0.8  # the share of the text scrolled past (said to the script)
 READ_TIME_SHARE = 0.2  # the share of the reading time the page must have been open
 READ_MIN_SECONDS, READ_MAX_SECONDS = 5, 90
 LOAD_SECONDS = 24 * 3600  # how long a page load's id is remembered
-EVENTS = {"arrive", "read"}
+EVENTS = {"arrive", "read", "depth"}
+DEPTHS = ("0", "25", "50", "75", "100")
 BEACON_PATH = "/stats/read"
 _LOAD_ID = re.compile(r"[0-9a-f]{32}")
 # Crawlers, link previews and monitors name themselves; none of them reads.
@@ -118,10 +119,13 @@ def _first_time(event: str, story_id: int, load_id: str) -> bool:
 
 
 def _parse(data) -> tuple[int, str, str, str] | None:
-    """(story id, load id, event, referring host) of a well-formed beacon, else None."""
+    """(story id, load id, event, referring host or depth) of a well-formed beacon, else
+    None."""
     story_id, load_id = data.get("story", ""), data.get("load", "")
     event = data.get("event", "read")
     host = clean_host(data.get("ref", "")) if event == "arrive" else ""
+    if event == "depth":  # the value rides in the same slot as the referring host
+        host = data.get("d", "") if data.get("d", "") in DEPTHS else None
     if (
         not story_id.isdigit()
         or len(story_id) > 12
@@ -159,6 +163,8 @@ def beacon_answer(
         if event == "arrive":
             arrival_record(story_id=story_id, host=referrer)
             reader_record(story_id=story_id, address=address, user_agent=user_agent)
+        elif event == "depth":
+            depth_record(story_id=story_id, depth=int(referrer))
         else:
             read_record(story_id=story_id)
     return _NO_CONTENT

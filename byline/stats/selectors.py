@@ -24,7 +24,7 @@ from byline.core.pagination import (
 )
 from byline.insights.models import Insight, Rating
 from byline.social.models import Follow, Like
-from byline.stats.models import StoryDay, StorySource
+from byline.stats.models import StoryDay, StoryDepth, StorySource
 from byline.stats.sources import KINDS, classify
 from byline.stories.models import Story
 
@@ -273,3 +273,28 @@ def gained(*, author, period: str, today: dt.date | None = None) -> dict:
         "insights": since(Insight.objects.filter(**on_theirs)).count(),
         "followers": since(Follow.objects.filter(creator=author)).count(),
     }
+
+
+@dataclass(frozen=True)
+class Depth:
+    depth: int
+    loads: int  # page loads that got at least this far
+    share: int  # of all page loads with a depth, per cent
+
+
+def depth_reached(*, stories, period: str) -> list[Depth]:
+    """How far readers got: for each quarter of the text, the page loads that reached it (at
+    least that far when the reader first left the page). Empty without any."""
+    rows = StoryDepth.objects.filter(story__in=stories)
+    start = period_start(period)
+    if start is not None:
+        rows = rows.filter(day__gte=start)
+    by_depth = dict(rows.values("depth").annotate(n=Sum("loads")).values_list("depth", "n"))
+    total = sum(by_depth.values())
+    if not total:
+        return []
+    reached, found = 0, []
+    for depth in (100, 75, 50, 25):
+        reached += by_depth.get(depth, 0)
+        found.append(Depth(depth, reached, round(100 * reached / total)))
+    return list(reversed(found))

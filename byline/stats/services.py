@@ -19,7 +19,14 @@ from django.utils import timezone
 
 from byline.core.outbox import task_named
 from byline.stats import buffer as view_buffer
-from byline.stats.models import DailySalt, FlushBatch, ReaderDay, StoryDay, StorySource
+from byline.stats.models import (
+    DailySalt,
+    FlushBatch,
+    ReaderDay,
+    StoryDay,
+    StoryDepth,
+    StorySource,
+)
 from byline.stories.models import Story
 
 logger = logging.getLogger(__name__)
@@ -67,12 +74,14 @@ def view_counts_flush() -> int:
     view_buffer.read_tally.push()
     view_buffer.source_tally.push()
     view_buffer.reader_tally.push()
+    view_buffer.depth_tally.push()
     _recover_claims()
     views = _flush(view_buffer.buffer, "views")
     reads = _flush(view_buffer.read_buffer, "reads")
     arrivals = _flush(view_buffer.source_buffer, "sources")
     readers = _flush(view_buffer.reader_buffer, "readers")
-    if views or reads or arrivals or readers:
+    depths = _flush(view_buffer.depth_buffer, "depths")
+    if views or reads or arrivals or readers or depths:
         FlushBatch.objects.filter(created_at__lt=timezone.now() - FLUSH_BATCHES_KEPT).delete()
         # A finished day's readers are counted: its digests and salt go.
         today = timezone.localdate()
@@ -126,6 +135,7 @@ def _buffers():
         (view_buffer.read_buffer, "reads"),
         (view_buffer.source_buffer, "sources"),
         (view_buffer.reader_buffer, "readers"),
+        (view_buffer.depth_buffer, "depths"),
     )
 
 
@@ -165,6 +175,9 @@ def _apply(batch: str, kind: str, counts: dict[int, int]) -> None:
             _rollup_sources(counts, day=day)
         elif kind == "readers":
             _rollup_readers(counts)
+        elif kind == "depths":
+            table = StoryDepth._meta.db_table
+            _rollup_keyed(counts, day=day, table=table, column="depth", value_type=int)
         else:
             _rollup(counts, day=day, column=kind)
 
@@ -199,25 +212,34 @@ def _rollup(counts: dict[int, int], *, day, column: str) -> None:
 
 def _rollup_sources(counts: dict[str, int], *, day) -> None:
     """Add arrivals ("story_id|host" -> loads) to each story's row per host for `day`."""
-    table = StorySource._meta.db_table
+    _rollup_keyed(counts, day=day, table=StorySource._meta.db_table, column="host")
+
+
+def _rollup_keyed(
+    counts: dict[str, int], *, day, table: str, column: str, value_type: type = str
+) -> None:
+    """Add "story_id|value" -> loads to each story's row per value (a host, a depth) for
+    `day`, skipping stories deleted since."""
     parsed = []
     for key, n in counts.items():
-        story_id, _, host = key.partition("|")
-        if story_id.isdigit():
-            parsed.append((int(story_id), host[:100], n))
+        story_id, _, value = key.partition("|")
+        if story_id.isdigit() and (value_type is str or value.isdigit()):
+            parsed.append((int(story_id), value_type(value[:100]), n))
     with connection.cursor() as cursor:
         for start in range(0, len(parsed), _CHUNK):
             chunk = parsed[start : start + _CHUNK]
             existing = set(
                 Story.objects.filter(pk__in={row[0] for row in chunk}).values_list("pk", flat=True)
             )
-            rows = [(story_id, day, host, n) for story_id, host, n in chunk if story_id in existing]
+            rows = [
+                (story_id, day, value, n) for story_id, value, n in chunk if story_id in existing
+            ]
             if not rows:
                 continue
             values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
             cursor.execute(
-                f"INSERT INTO {table} (story_id, day, host, loads) VALUES {values} "  # noqa: S608
-                f"ON CONFLICT (story_id, day, host) DO UPDATE "
+                f"INSERT INTO {table} (story_id, day, {column}, loads) VALUES {values} "  # noqa: S608
+                f"ON CONFLICT (story_id, day, {column}) DO UPDATE "
                 f"SET loads = {table}.loads + excluded.loads",
                 [value for row in rows for value in row],
             )
@@ -288,6 +310,12 @@ def reader_record(*, story_id: int, address: str, user_agent: str) -> None:
     _maybe_schedule_flush()
 
 
+def depth_record(*, story_id: int, depth: int) -> None:
+    """Count how far down a reader had got when they first left the page (0-100, by 25)."""
+    view_buffer.depth_tally.record(f"{story_id}|{depth}")
+    _maybe_schedule_flush()
+
+
 def arrival_record(*, story_id: int, host: str) -> None:
     """Count one page load of a story by where the reader came from (a host name, or "")."""
     view_buffer.source_tally.record(f"{story_id}|{host}")
@@ -308,6 +336,7 @@ def _push_on_exit() -> None:  # pragma: no cover - runs when a worker stops
         view_buffer.read_tally.push()
         view_buffer.source_tally.push()
         view_buffer.reader_tally.push()
+        view_buffer.depth_tally.push()
         if isinstance(view_buffer.buffer, view_buffer.LocalViewBuffer) and any(
             buffer.pending() for buffer, _ in _buffers()
         ):

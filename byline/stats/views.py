@@ -86,6 +86,7 @@ def story_stats(request: HttpRequest, pk: int) -> HttpResponse:
         "sources": selectors.sources(
             stories=stories, period=period, hosts=selectors.site_hosts(request), top=10
         ),
+        "depths": selectors.depth_reached(stories=stories, period=period),
         "time_zone": settings.TIME_ZONE,
     }
     return render(request, "stats/story_stats.html", context)

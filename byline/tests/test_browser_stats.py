@@ -78,6 +78,9 @@ def test_a_creator_sees_a_reader_s_view_read_source_and_insight(
         "aria-pressed", "true"
     )
     assert reader.errors == []
+    # Leaving the page says how far the reader got (the whole text).
+    reader.goto("/")
+    reader.wait_for_timeout(500)
 
     # After the flush the creator sees all three.
     view_counts_flush()
@@ -95,6 +98,7 @@ def test_a_creator_sees_a_reader_s_view_read_source_and_insight(
     creator.get_by_role("link", name="Tides of the Estuary").click()
     creator.wait_for_url(re.compile(r"/me/stats/\d+/"))
     expect(creator.locator(".stats-breakdown")).to_contain_text("Eye opening")
+    expect(creator.locator(".stats-depth")).to_contain_text("The end")
     assert totals(creator)["Reads, 7 days"] == "1"
     assert creator.errors == []
 

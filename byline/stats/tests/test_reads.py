@@ -1,6 +1,7 @@
 """The read beacon: a read counts once per page load, for published stories only, never for the
 author or a robot, within the per-address limit; and the story page carries its script."""
 
+import re
 import uuid
 
 import pytest
@@ -181,3 +182,39 @@ def test_the_dashboard_shows_the_day_s_readers(client, story, alice):
     client.force_login(alice)
     html = client.get("/me/stats/").content.decode()
     assert "<dt>Readers, 30 days</dt><dd>5</dd>" in html
+
+
+def _depth(client, story, d, load=None):
+    data = {"story": story.pk, "load": load or uuid.uuid4().hex, "event": "depth", "d": d}
+    return client.post(URL, data, HTTP_USER_AGENT=BROWSER)
+
+
+def test_how_far_readers_got_counts_once_per_page_load(client, story, alice):
+    from byline.stats.models import StoryDepth
+
+    load = uuid.uuid4().hex
+    assert _depth(client, story, "50", load).status_code == 204
+    assert _depth(client, story, "100", load).status_code == 204  # the same load: the first
+    for d in ("100", "100", "75", "25", "0"):
+        assert _depth(client, story, d).status_code == 204
+    assert _depth(client, story, "60").status_code == 400
+    assert _depth(client, story, "").status_code == 400
+    view_counts_flush()
+    assert dict(StoryDepth.objects.values_list("depth", "loads")) == {
+        0: 1,
+        25: 1,
+        50: 1,
+        75: 1,
+        100: 2,
+    }
+    client.force_login(alice)
+    html = client.get(f"/me/stats/{story.pk}/").content.decode()
+    rows = re.findall(
+        r'<th scope="row">([^<]+)</th><td class="num">(\d+)</td><td class="num">(\d+) %</td>', html
+    )
+    assert rows == [
+        ("25 % of the text", "5", "83"),
+        ("50 % of the text", "4", "67"),
+        ("75 % of the text", "3", "50"),
+        ("The end", "2", "33"),
+    ]

@@ -17,6 +17,8 @@
   var visibleFor = 0;
   var visibleSince = document.visibilityState === "visible" ? performance.now() : null;
   var deep = false;
+  var furthest = 0;
+  var leftOnce = false;
   var sent = false;
   var timer = null;
 
@@ -25,13 +27,17 @@
     return (visibleFor + now) / 1000;
   }
 
+  function measure() {
+    var box = article.getBoundingClientRect();
+    var share = box.height <= 0 ? 1 : (window.innerHeight - box.top) / box.height;
+    furthest = Math.max(furthest, Math.min(1, Math.max(0, share)));
+    return share;
+  }
+
   function check() {
+    var share = measure();
     if (sent) return;
-    if (!deep) {
-      var box = article.getBoundingClientRect();
-      var seen = window.innerHeight - box.top;
-      deep = box.height <= 0 || seen >= box.height * depth;
-    }
+    if (!deep) deep = share >= depth;
     if (!deep || visibleSince === null) return;
     var left = seconds - openSeconds();
     if (left > 0) {
@@ -39,9 +45,17 @@
       return;
     }
     sent = true;
-    window.removeEventListener("scroll", onScroll);
     var body = new URLSearchParams({ story: story, load: load, event: "read" });
     navigator.sendBeacon(url, body);
+  }
+
+  // How far down the reader had got when they first left the page (by quarters).
+  function leave() {
+    if (leftOnce) return;
+    leftOnce = true;
+    measure();
+    var quarter = String(Math.floor(furthest * 4 + 0.001) * 25);
+    navigator.sendBeacon(url, new URLSearchParams({ story: story, load: load, event: "depth", d: quarter }));
   }
 
   var pending = false;
@@ -62,8 +76,10 @@
     } else if (visibleSince !== null) {
       visibleFor += performance.now() - visibleSince;
       visibleSince = null;
+      leave();
     }
   });
+  window.addEventListener("pagehide", leave);
   window.addEventListener("scroll", onScroll, { passive: true });
   check();
 })();
