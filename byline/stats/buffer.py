@@ -284,3 +284,15 @@ reader_tally = make_tally(reader_buffer)
 # How far readers got, keyed "story_id|depth" (byline.stats.reads).
 depth_buffer = make_buffer("depths", key_type=str)
 depth_tally = make_tally(depth_buffer)
+
+
+def counters():
+    """(kind, tally, buffer) of every count the flush writes, in the order it writes them
+    (read when called: tests swap buffers)."""
+    return (
+        ("views", tally, buffer),
+        ("reads", read_tally, read_buffer),
+        ("sources", source_tally, source_buffer),
+        ("readers", reader_tally, reader_buffer),
+        ("depths", depth_tally, depth_buffer),
+    )

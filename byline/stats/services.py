@@ -6,6 +6,7 @@ import atexit
 import datetime as dt
 import hashlib
 import logging
+import multiprocessing.util
 import secrets
 import time
 import uuid
@@ -61,8 +62,8 @@ def _maybe_schedule_flush() -> None:
 
 
 def view_counts_flush() -> int:
-    """Move buffered views into Story.view_count and the day's rollups, and buffered reads into
-    the rollups; returns how many views were written.
+    """Move buffered views into Story.view_count and the day's rollups, and the buffered reads,
+    arrivals, readers and depths into theirs; returns how many views were written.
 
     Counts are taken in claimed batches (byline.stats.buffer): each batch is written in one
     transaction that records it (FlushBatch), so a batch left behind by a flush that died is
@@ -70,24 +71,17 @@ def view_counts_flush() -> int:
     updated in one statement, so a batch of a thousand stories costs a handful of queries. On a
     database error the batch's counts go back into their buffer: no view or read is lost.
     """
-    view_buffer.tally.push()
-    view_buffer.read_tally.push()
-    view_buffer.source_tally.push()
-    view_buffer.reader_tally.push()
-    view_buffer.depth_tally.push()
+    for _kind, tally, _buffer in view_buffer.counters():
+        tally.push()
     _recover_claims()
-    views = _flush(view_buffer.buffer, "views")
-    reads = _flush(view_buffer.read_buffer, "reads")
-    arrivals = _flush(view_buffer.source_buffer, "sources")
-    readers = _flush(view_buffer.reader_buffer, "readers")
-    depths = _flush(view_buffer.depth_buffer, "depths")
-    if views or reads or arrivals or readers or depths:
+    written = {kind: _flush(buffer, kind) for kind, _tally, buffer in view_buffer.counters()}
+    if any(written.values()):
         FlushBatch.objects.filter(created_at__lt=timezone.now() - FLUSH_BATCHES_KEPT).delete()
         # A finished day's readers are counted: its digests and salt go.
         today = timezone.localdate()
         ReaderDay.objects.filter(day__lt=today).delete()
         DailySalt.objects.filter(day__lt=today).delete()
-    return views
+    return written["views"]
 
 
 # A claim older than this whose flush has not released it belongs to a flush that died.
@@ -129,19 +123,9 @@ def _flush(buffer, kind: str) -> int:
     return written
 
 
-def _buffers():
-    return (
-        (view_buffer.buffer, "views"),
-        (view_buffer.read_buffer, "reads"),
-        (view_buffer.source_buffer, "sources"),
-        (view_buffer.reader_buffer, "readers"),
-        (view_buffer.depth_buffer, "depths"),
-    )
-
-
 def _recover_claims() -> None:
     """Write the batches that flushes which died had claimed (once: never if written)."""
-    for buffer, kind in _buffers():
+    for kind, _tally, buffer in view_buffer.counters():
         for batch in buffer.claims():
             if _batch_age(batch) < CLAIM_STALE_SECONDS:
                 continue  # its flush may still be running
@@ -328,18 +312,21 @@ def read_record(*, story_id: int) -> None:
     _maybe_schedule_flush()
 
 
-@atexit.register
 def _push_on_exit() -> None:  # pragma: no cover - runs when a worker stops
-    """A stopping worker hands its tallied views on (to Redis, or into the database locally)."""
+    """A stopping worker hands its tallied counts on (to Redis, or into the database locally)."""
     try:
-        view_buffer.tally.push()
-        view_buffer.read_tally.push()
-        view_buffer.source_tally.push()
-        view_buffer.reader_tally.push()
-        view_buffer.depth_tally.push()
+        for _kind, tally, _buffer in view_buffer.counters():
+            tally.push()
         if isinstance(view_buffer.buffer, view_buffer.LocalViewBuffer) and any(
-            buffer.pending() for buffer, _ in _buffers()
+            buffer.pending() for _kind, _tally, buffer in view_buffer.counters()
         ):
             view_counts_flush()
     except Exception:  # noqa: S110 - nothing can be reported at interpreter exit
         pass
+
+
+# A process that exits normally runs atexit handlers; a granian worker is a multiprocessing
+# child, which ends with os._exit() after running only multiprocessing's own finalizers, so the
+# hand-over is registered with both (a second call finds nothing pending).
+atexit.register(_push_on_exit)
+multiprocessing.util.Finalize(None, _push_on_exit, exitpriority=100)
