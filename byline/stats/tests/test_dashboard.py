@@ -200,14 +200,19 @@ def test_a_story_s_page_shows_its_views_reads_and_answers(client, story, alice, 
     assert f"<td>{today}</td><td>1</td><td>1</td>" in html  # insights and ratings today
 
 
-@pytest.mark.parametrize("who", ["anonymous", "bob", "moderator"])
-def test_nobody_else_sees_a_story_s_stats(client, story, bob, carol, who):
+@pytest.mark.parametrize("who", ["anonymous", "bob", "carol", "dave", "mallory"])
+def test_nobody_else_sees_a_story_s_stats(client, story, bob, carol, dave, mallory, who):
+    """The whole cast: a reader, a moderator, an outsider and a suspended account."""
     url = f"{URL}{story.pk}/"
+    StoryDay.objects.create(story=story, day=timezone.localdate(), views=4321)
     if who == "anonymous":
         assert client.get(url).status_code == 302
+        assert client.get(f"{URL}export.csv").status_code == 302
         return
-    client.force_login(bob if who == "bob" else carol)
+    client.force_login({"bob": bob, "carol": carol, "dave": dave, "mallory": mallory}[who])
     assert client.get(url).status_code == 404
+    csv_text = b"".join(client.get(f"{URL}export.csv", {"period": "all"}).streaming_content)
+    assert b"4321" not in csv_text
     assert client.get(f"{URL}999999/").status_code == 404  # the same answer as a missing one
 
 
