@@ -169,29 +169,42 @@ def _apply(batch: str, kind: str, counts: dict[int, int]) -> None:
 _ROLLUP_COLUMNS = {"views", "reads"}
 
 
+def _upsert(table: str, columns: tuple[str, ...], rows: list[tuple], *, on: str, then: str) -> list:
+    """INSERT `rows` (each starting with a story id) into `table` ON CONFLICT (`on`) DO `then`,
+    one statement per chunk, on SQLite as on PostgreSQL; rows of stories deleted since they
+    were counted are skipped. Returns the rows written."""
+    written = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), _CHUNK):
+            chunk = rows[start : start + _CHUNK]
+            live = set(
+                Story.objects.filter(pk__in={row[0] for row in chunk}).values_list("pk", flat=True)
+            )
+            chunk = [row for row in chunk if row[0] in live]
+            if not chunk:
+                continue
+            marks = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES {marks} "  # noqa: S608
+                f"ON CONFLICT ({on}) DO {then}",
+                [value for row in chunk for value in row],
+            )
+            written += chunk
+    return written
+
+
 def _rollup(counts: dict[int, int], *, day, column: str) -> None:
-    """Add the flushed counts to each story's row for `day` (one upsert per chunk: INSERT ... ON
-    CONFLICT DO UPDATE, on SQLite as on PostgreSQL). Stories deleted since their views were
-    counted are skipped."""
+    """Add the flushed counts to each story's row for `day`."""
     if column not in _ROLLUP_COLUMNS:  # a column name goes into the SQL below
         raise ValueError(f"no rollup column {column!r}")
     table = StoryDay._meta.db_table
-    ids = list(counts)
-    with connection.cursor() as cursor:
-        for start in range(0, len(ids), _CHUNK):
-            existing = Story.objects.filter(pk__in=ids[start : start + _CHUNK]).values_list(
-                "pk", flat=True
-            )
-            rows = [(story_id, day, counts[story_id]) for story_id in existing]
-            if not rows:
-                continue
-            values = ", ".join(["(%s, %s, %s)"] * len(rows))
-            cursor.execute(
-                f"INSERT INTO {table} (story_id, day, {column}) VALUES {values} "  # noqa: S608
-                f"ON CONFLICT (story_id, day) DO UPDATE "
-                f"SET {column} = {table}.{column} + excluded.{column}",
-                [value for row in rows for value in row],
-            )
+    _upsert(
+        table,
+        ("story_id", "day", column),
+        [(story_id, day, n) for story_id, n in counts.items()],
+        on="story_id, day",
+        then=f"UPDATE SET {column} = {table}.{column} + excluded.{column}",
+    )
 
 
 def _rollup_sources(counts: dict[str, int], *, day) -> None:
@@ -203,30 +216,19 @@ def _rollup_keyed(
     counts: dict[str, int], *, day, table: str, column: str, value_type: type = str
 ) -> None:
     """Add "story_id|value" -> loads to each story's row per value (a host, a depth) for
-    `day`, skipping stories deleted since."""
-    parsed = []
+    `day`."""
+    rows = []
     for key, n in counts.items():
         story_id, _, value = key.partition("|")
         if story_id.isdigit() and (value_type is str or value.isdigit()):
-            parsed.append((int(story_id), value_type(value[:100]), n))
-    with connection.cursor() as cursor:
-        for start in range(0, len(parsed), _CHUNK):
-            chunk = parsed[start : start + _CHUNK]
-            existing = set(
-                Story.objects.filter(pk__in={row[0] for row in chunk}).values_list("pk", flat=True)
-            )
-            rows = [
-                (story_id, day, value, n) for story_id, value, n in chunk if story_id in existing
-            ]
-            if not rows:
-                continue
-            values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
-            cursor.execute(
-                f"INSERT INTO {table} (story_id, day, {column}, loads) VALUES {values} "  # noqa: S608
-                f"ON CONFLICT (story_id, day, {column}) DO UPDATE "
-                f"SET loads = {table}.loads + excluded.loads",
-                [value for row in rows for value in row],
-            )
+            rows.append((int(story_id), day, value_type(value[:100]), n))
+    _upsert(
+        table,
+        ("story_id", "day", column, "loads"),
+        rows,
+        on=f"story_id, day, {column}",
+        then=f"UPDATE SET loads = {table}.loads + excluded.loads",
+    )
 
 
 def _rollup_readers(counts: dict[str, int]) -> None:
@@ -241,30 +243,21 @@ def _rollup_readers(counts: dict[str, int]) -> None:
             except ValueError:
                 continue
     readers, days = ReaderDay._meta.db_table, StoryDay._meta.db_table
+    written = _upsert(
+        readers, ("story_id", "day", "digest"), rows, on="story_id, day, digest", then="NOTHING"
+    )
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), _CHUNK):
-            chunk = rows[start : start + _CHUNK]
-            existing = set(
-                Story.objects.filter(pk__in={row[0] for row in chunk}).values_list("pk", flat=True)
-            )
-            chunk = [row for row in chunk if row[0] in existing]
-            if not chunk:
-                continue
-            values = ", ".join(["(%s, %s, %s)"] * len(chunk))
-            cursor.execute(
-                f"INSERT INTO {readers} (story_id, day, digest) VALUES {values} "  # noqa: S608
-                "ON CONFLICT (story_id, day, digest) DO NOTHING",
-                [value for row in chunk for value in row],
-            )
-            for day in {row[1] for row in chunk}:
-                ids = sorted({row[0] for row in chunk if row[1] == day})
-                marks = ", ".join(["%s"] * len(ids))
+        for day in {row[1] for row in written}:
+            ids = sorted({row[0] for row in written if row[1] == day})
+            for start in range(0, len(ids), _CHUNK):
+                chunk = ids[start : start + _CHUNK]
+                marks = ", ".join(["%s"] * len(chunk))
                 cursor.execute(
                     f"INSERT INTO {days} (story_id, day, readers) "  # noqa: S608
                     f"SELECT story_id, day, COUNT(*) FROM {readers} "
                     f"WHERE day = %s AND story_id IN ({marks}) GROUP BY story_id, day "
                     f"ON CONFLICT (story_id, day) DO UPDATE SET readers = excluded.readers",
-                    [day, *ids],
+                    [day, *chunk],
                 )
 
 
