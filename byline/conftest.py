@@ -110,6 +110,24 @@ def _no_scheduled_view_flush(monkeypatch):
 
 
 @pytest.fixture
+def empty_stats_buffers():
+    """Every stats counter (views, reads, sources, readers, depths) starts and ends empty: the
+    buffers live in the process (or in Redis) across tests."""
+    from byline.stats import buffer
+
+    def empty():
+        for _kind, tally, held in buffer.counters():
+            tally.push()
+            if isinstance(held, buffer.RedisViewBuffer):
+                held.clear()
+            held.drain()
+
+    empty()
+    yield
+    empty()
+
+
+@pytest.fixture
 def no_comment_limits(settings):
     """For tests that build a big thread quickly: one author may post any number of comments,
     the same text too (the limits have their own tests)."""

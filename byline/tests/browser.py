@@ -20,3 +20,17 @@ def screenshot(page, name: str) -> Path:
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+CAST_PASSWORD = "correct horse battery staple"  # the test cast's (byline/conftest.py)
+
+
+def sign_in_to(page, handle: str, next_url: str, password: str = CAST_PASSWORD) -> None:
+    """Sign in through the site's form and land on `next_url`."""
+    page.goto(f"/accounts/login/?next={next_url}")
+    page.fill("input[name=login]", handle)
+    page.fill("input[name=password]", password)
+    page.locator("form").filter(has=page.locator("input[name=password]")).locator(
+        "button[type=submit]"
+    ).click()
+    page.wait_for_url(f"**{next_url}")

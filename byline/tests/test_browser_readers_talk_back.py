@@ -8,21 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from byline.conftest import make_story
-from byline.tests.browser import DESKTOP, PHONE, screenshot
+from byline.tests.browser import DESKTOP, PHONE, screenshot, sign_in_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct horse battery staple"
-
-
-def sign_in(page, handle: str, next_url: str) -> None:
-    page.goto(f"/accounts/login/?next={next_url}")
-    page.fill("input[name=login]", handle)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form").filter(has=page.locator("input[name=password]")).locator(
-        "button[type=submit]"
-    ).click()
-    page.wait_for_url(f"**{next_url}")
 
 
 def watch_console(page) -> list[str]:
@@ -38,7 +26,7 @@ def test_readers_talk_back_from_insight_to_moderation(page_factory, alice, bob, 
     # Bob, a reader, signs in and finds both empty states.
     reader = page_factory()
     reader_console = watch_console(reader)
-    sign_in(reader, "bob", url)
+    sign_in_to(reader, "bob", url)
     insights = reader.locator("#story-insights")
     comments = reader.locator("#story-comments")
     expect(insights).to_contain_text("Be the first to share your insights about this piece.")
@@ -85,7 +73,7 @@ def test_readers_talk_back_from_insight_to_moderation(page_factory, alice, bob, 
     # Dave, another reader, replies to Bob's comment.
     other = page_factory(PHONE)
     other_console = watch_console(other)
-    sign_in(other, "dave", url)
+    sign_in_to(other, "dave", url)
     other_comments = other.locator("#story-comments")
     other_comments.locator(".comment__action > summary", has_text="Reply").first.click()
     other_comments.get_by_label("Reply to Bob Reader").fill("Same here: I read it twice.")
@@ -99,7 +87,7 @@ def test_readers_talk_back_from_insight_to_moderation(page_factory, alice, bob, 
     # Alice, the author, sees both notifications under the bell, and every insight count.
     author = page_factory()
     author_console = watch_console(author)
-    sign_in(author, "alice", url)
+    sign_in_to(author, "alice", url)
     # Two comments, one grouped insight row, one like.
     expect(author.locator(".bell__count")).to_have_text("4")
     author_insights = author.locator("#story-insights")
@@ -130,7 +118,7 @@ def test_readers_talk_back_from_insight_to_moderation(page_factory, alice, bob, 
     # Carol, a moderator, hides the reply from the queue.
     moderator = page_factory(PHONE)
     moderator_console = watch_console(moderator)
-    sign_in(moderator, "carol", "/moderation/reports/")
+    sign_in_to(moderator, "carol", "/moderation/reports/")
     queue = moderator.locator(".report-list .report")
     expect(queue).to_have_count(1)
     expect(queue.first).to_contain_text("Same here: I read it twice.")
@@ -172,7 +160,7 @@ def test_reports_queue_and_story_sections_look_right(
     )
     report_create(reporter=carol, comment=comment, reason="spam", details="Looks like an ad.")
     page = page_factory(viewport)
-    sign_in(page, "carol", "/moderation/reports/")
+    sign_in_to(page, "carol", "/moderation/reports/")
     expect(page.locator(".report")).to_have_count(1)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, f"engage-reports-{label}")

@@ -10,21 +10,9 @@ from playwright.sync_api import expect
 
 from byline.stats import reads
 from byline.stats.services import view_counts_flush
-from byline.tests.browser import DESKTOP, PHONE, screenshot
+from byline.tests.browser import DESKTOP, PHONE, screenshot, sign_in_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct horse battery staple"
-
-
-def sign_in(page, handle: str, next_url: str) -> None:
-    page.goto(f"/accounts/login/?next={next_url}")
-    page.fill("input[name=login]", handle)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form").filter(has=page.locator("input[name=password]")).locator(
-        "button[type=submit]"
-    ).click()
-    page.wait_for_url(f"**{next_url}")
 
 
 def totals(page) -> dict[str, str]:
@@ -43,7 +31,7 @@ def test_a_creator_sees_a_reader_s_view_read_source_and_insight(
 
     # The creator writes and publishes a long story.
     creator = page_factory(DESKTOP)
-    sign_in(creator, "alice", "/write/")
+    sign_in_to(creator, "alice", "/write/")
     creator.fill("input[name=title]", "Tides of the Estuary")
     paragraphs = "\n\n".join(f"Paragraph {n}: the water rose and fell. " * 6 for n in range(40))
     creator.locator("textarea[name=body]").fill(paragraphs)
@@ -57,7 +45,7 @@ def test_a_creator_sees_a_reader_s_view_read_source_and_insight(
 
     # A reader on a phone opens it, reads to the end and leaves an insight.
     reader = page_factory(PHONE)
-    sign_in(reader, "bob", "/")
+    sign_in_to(reader, "bob", "/")
     reader.goto("/")
     reader.get_by_role("link", name="Tides of the Estuary").first.click()
     reader.wait_for_url("**/@alice/**")
@@ -103,6 +91,6 @@ def test_a_creator_sees_a_reader_s_view_read_source_and_insight(
     assert creator.errors == []
 
     phone = page_factory(PHONE)
-    sign_in(phone, "alice", "/me/stats/")
+    sign_in_to(phone, "alice", "/me/stats/")
     screenshot(phone, "stats-dashboard-phone")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

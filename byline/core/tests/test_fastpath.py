@@ -12,7 +12,6 @@ from byline.core import pagecache
 from byline.core.fastpath import FastPath
 from byline.core.tests.wsgi import wsgi_request
 from byline.insights.models import Insight, Rating
-from byline.stats import buffer as view_buffer
 from byline.stats.services import view_counts_flush
 from byline.stories.models import Story
 
@@ -20,10 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _empty_page_store():
+def _empty_page_store(empty_stats_buffers):
     pagecache.store.clear()
-    view_buffer.tally.push()
-    view_buffer.buffer.drain()
     yield
     pagecache.store.clear()
 

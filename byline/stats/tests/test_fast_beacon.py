@@ -8,7 +8,6 @@ import pytest
 
 from byline.core.fastpath import FastPath
 from byline.core.tests.wsgi import wsgi_request
-from byline.stats import buffer as view_buffer
 from byline.stats import reads
 from byline.stats.models import StoryDay, StorySource
 from byline.stats.services import view_counts_flush
@@ -18,21 +17,11 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko
 
 
 @pytest.fixture(autouse=True)
-def _fresh():
-    pairs = (
-        (view_buffer.tally, view_buffer.buffer),
-        (view_buffer.read_tally, view_buffer.read_buffer),
-        (view_buffer.source_tally, view_buffer.source_buffer),
-    )
+def _fresh(empty_stats_buffers):
+    """Empty counters, and no story's author known to the fast path yet."""
     reads._AUTHORS.clear()
-    for tally, buffer in pairs:
-        tally.push()
-        buffer.drain()
     yield
     reads._AUTHORS.clear()
-    for tally, buffer in pairs:
-        tally.push()
-        buffer.drain()
 
 
 @pytest.fixture

@@ -18,20 +18,8 @@ class Crash(BaseException):
 
 
 @pytest.fixture(autouse=True)
-def _empty_buffers():
-    def empty():
-        for tally, buffer in (
-            (view_buffer.tally, view_buffer.buffer),
-            (view_buffer.read_tally, view_buffer.read_buffer),
-        ):
-            tally.push()
-            if isinstance(buffer, RedisViewBuffer):
-                buffer.clear()
-            buffer.drain()
-
-    empty()
-    yield
-    empty()
+def _empty_buffers(empty_stats_buffers):
+    """Every stats counter starts and ends empty (byline/conftest.py)."""
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import pytest
 from django.utils import timezone
 
 from byline.conftest import make_story
-from byline.stats import buffer as view_buffer
 from byline.stats.models import StoryDay
 from byline.stats.services import view_counts_flush
 
@@ -18,20 +17,8 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko
 
 
 @pytest.fixture(autouse=True)
-def _empty_buffers():
-    for tally, buffer in (
-        (view_buffer.tally, view_buffer.buffer),
-        (view_buffer.read_tally, view_buffer.read_buffer),
-    ):
-        tally.push()
-        buffer.drain()
-    yield
-    for tally, buffer in (
-        (view_buffer.tally, view_buffer.buffer),
-        (view_buffer.read_tally, view_buffer.read_buffer),
-    ):
-        tally.push()
-        buffer.drain()
+def _empty_buffers(empty_stats_buffers):
+    """Every stats counter starts and ends empty (byline/conftest.py)."""
 
 
 def _beacon(client, story_id, load=None, **headers):

@@ -7,7 +7,6 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from byline.stats import buffer as view_buffer
 from byline.stats.models import StorySource
 from byline.stats.services import view_counts_flush
 from byline.stats.sources import classify, clean_host
@@ -17,19 +16,8 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko
 
 
 @pytest.fixture(autouse=True)
-def _empty_buffers():
-    pairs = (
-        (view_buffer.tally, view_buffer.buffer),
-        (view_buffer.read_tally, view_buffer.read_buffer),
-        (view_buffer.source_tally, view_buffer.source_buffer),
-    )
-    for tally, buffer in pairs:
-        tally.push()
-        buffer.drain()
-    yield
-    for tally, buffer in pairs:
-        tally.push()
-        buffer.drain()
+def _empty_buffers(empty_stats_buffers):
+    """Every stats counter starts and ends empty (byline/conftest.py)."""
 
 
 def _arrive(client, story, ref, load=None, **headers):

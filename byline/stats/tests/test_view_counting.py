@@ -18,12 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _empty_buffer():
-    view_buffer.tally.push()
-    view_buffer.buffer.drain()
-    yield
-    view_buffer.tally.push()
-    view_buffer.buffer.drain()
+def _empty_buffers(empty_stats_buffers):
+    """Every stats counter starts and ends empty (byline/conftest.py)."""
 
 
 def test_a_view_is_not_written_to_the_database_until_the_flush(story, django_assert_num_queries):
