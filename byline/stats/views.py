@@ -73,14 +73,13 @@ def story_stats(request: HttpRequest, pk: int) -> HttpResponse:
         "period": period,
         "periods": selectors.PERIODS,
         "period_label": selectors.PERIODS[period],
-        "counts": counts,
-        "read_ratio": selectors.read_ratio(counts["views"], counts["reads"]),
+        "totals": {**counts, "read_ratio": selectors.read_ratio(counts["views"], counts["reads"])},
         "chart": bar_chart(
             [(f"{day.day:%-d %b}", day.views) for day in days], inner=[day.reads for day in days]
         ),
+        # Ratings are not a part of insights: one series of both, their split is tabled below.
         "answers_chart": bar_chart(
-            [(f"{day.day:%-d %b}", day.insights) for day in answers],
-            inner=[day.ratings for day in answers],
+            [(f"{day.day:%-d %b}", day.insights + day.ratings) for day in answers]
         ),
         "insights": insights_summary(story=story, viewer=request.user),
         "sources": selectors.sources(
