@@ -94,3 +94,9 @@ def test_a_creator_sees_a_reader_s_view_read_source_and_insight(
     sign_in_to(phone, "alice", "/me/stats/")
     screenshot(phone, "stats-dashboard-phone")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    phone.get_by_role("link", name="Tides of the Estuary").click()
+    phone.wait_for_url(re.compile(r"/me/stats/\d+/"))
+    expect(phone.locator(".stats-depth")).to_be_visible()
+    screenshot(phone, "story-stats-phone")
+    # Every table scrolls in its own box: the page itself never scrolls sideways on a phone.
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
